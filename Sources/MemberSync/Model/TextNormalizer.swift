@@ -1,0 +1,40 @@
+import Foundation
+
+/// Text rules of sync-rules section 0: trimming, NFC, and cutting to a length in code points at a
+/// grapheme-cluster boundary.
+public enum TextNormalizer {
+    /// Removes leading and trailing Unicode white space (including no-break and full-width spaces).
+    public static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhiteSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhiteSpace($0) })!
+        return String(scalars[first...last])
+    }
+
+    /// Trimmed, NFC, and at most `limit` code points, cut before a grapheme cluster that would not fit.
+    public static func normalized(_ text: String?, limit: Int? = nil) -> String {
+        guard let text else { return "" }
+        var value = trimmed(text).precomposedStringWithCanonicalMapping
+        if let limit, value.unicodeScalars.count > limit {
+            value = trimmed(cut(value, toCodePoints: limit))
+        }
+        return value
+    }
+
+    /// The longest prefix of whole grapheme clusters whose code points number at most `limit`.
+    public static func cut(_ text: String, toCodePoints limit: Int) -> String {
+        var used = 0
+        var end = text.startIndex
+        for character in text {
+            let size = character.unicodeScalars.count
+            if used + size > limit { break }
+            used += size
+            end = text.index(after: end)
+        }
+        return String(text[..<end])
+    }
+
+    static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar == "\u{FEFF}"
+    }
+}
