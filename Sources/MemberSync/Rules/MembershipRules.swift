@@ -1,0 +1,202 @@
+/// Sync-rules sections 1 and 2 as a pure function: from a snapshot of MC Trade and today's date to
+/// the group and customer record each person should have. No I/O.
+public struct MembershipRules: Sendable {
+    public let settings: SyncSettings
+    /// Today in the agent's configured time zone.
+    public let today: CalendarDay
+    /// Days after `member_expires_on` during which a membership still counts.
+    public let graceDays: Int
+
+    public init(settings: SyncSettings, today: CalendarDay, graceDays: Int) {
+        self.settings = settings
+        self.today = today
+        self.graceDays = max(0, graceDays)
+    }
+
+    /// The oldest expiry date that still counts as a member today.
+    var earliestValidExpiry: CalendarDay { today.adding(days: -graceDays) }
+
+    /// Live: active and not merged into another profile.
+    public func isLive(_ profile: Profile) -> Bool {
+        profile.status == "active" && profile.mergedInto == nil
+    }
+
+    /// A live profile with `is_member` whose expiry (if any) is not before today minus the grace days.
+    /// An expiry date that cannot be read counts as expired: member pricing is for members only.
+    public func isMember(_ profile: Profile) -> Bool {
+        guard isLive(profile), profile.isMember else { return false }
+        guard let expiry = profile.memberExpiresOn, !TextNormalizer.trimmed(expiry).isEmpty else { return true }
+        guard let day = CalendarDay(expiry) else { return false }
+        return day >= earliestValidExpiry
+    }
+
+    /// Evaluates one profile against the snapshot.
+    public func evaluate(_ profile: Profile, in snapshot: SourceSnapshot) -> ProfileEvaluation {
+        var evaluation = ProfileEvaluation(
+            profileID: profile.id,
+            groupID: nil,
+            rule: nil,
+            record: nil,
+            problems: [],
+            noGroupReason: nil,
+            explanation: "",
+            isMainContactOfMemberOrganization: false,
+            isOrganization: profile.kind != .individual
+        )
+        guard profile.kind == .individual else {
+            evaluation.explanation = "organizations are never uploaded: every store customer is a person"
+            return evaluation
+        }
+        guard isLive(profile) else {
+            evaluation.noGroupReason = .notLive
+            evaluation.explanation = notLiveExplanation(profile)
+            return evaluation
+        }
+        let ties = organizationTies(of: profile, in: snapshot)
+        evaluation.isMainContactOfMemberOrganization = !ties.mainContactMemberOrgs.isEmpty
+        guard let (groupID, rule) = group(for: profile, ties: ties) else {
+            evaluation.noGroupReason = .noGroup
+            evaluation.explanation = noGroupExplanation(profile, ties: ties)
+            return evaluation
+        }
+        evaluation.groupID = groupID
+        evaluation.rule = rule
+        evaluation.record = record(for: profile, groupID: groupID, ties: ties, in: snapshot)
+        evaluation.problems = problems(of: profile)
+        evaluation.explanation = "group \(groupID): \(rule)"
+        return evaluation
+    }
+
+    /// Evaluates every profile of the snapshot.
+    public func evaluateAll(_ snapshot: SourceSnapshot) -> [Int: ProfileEvaluation] {
+        var result: [Int: ProfileEvaluation] = [:]
+        result.reserveCapacity(snapshot.profiles.count)
+        for profile in snapshot.profiles.values {
+            result[profile.id] = evaluate(profile, in: snapshot)
+        }
+        return result
+    }
+
+    // MARK: - Section 1
+
+    struct OrganizationTies {
+        var primaryMemberOrgs: [Int] = []
+        var mainContactMemberOrgs: [Int] = []
+        var livePrimaryOrgs: [Int] = []
+    }
+
+    func organizationTies(of profile: Profile, in snapshot: SourceSnapshot) -> OrganizationTies {
+        var ties = OrganizationTies()
+        for relationship in snapshot.relationships(ofIndividual: profile.id) {
+            guard let organization = snapshot.profiles[relationship.organizationID],
+                organization.kind == .organization
+            else { continue }
+            let isMemberOrg = isMember(organization)
+            if relationship.isPrimary && isMemberOrg { ties.primaryMemberOrgs.append(organization.id) }
+            if relationship.isMainContact && isMemberOrg { ties.mainContactMemberOrgs.append(organization.id) }
+            if relationship.isPrimary && isLive(organization) { ties.livePrimaryOrgs.append(organization.id) }
+        }
+        ties.primaryMemberOrgs.sort()
+        ties.mainContactMemberOrgs.sort()
+        ties.livePrimaryOrgs.sort()
+        return ties
+    }
+
+    func group(for profile: Profile, ties: OrganizationTies) -> (Int, GroupRule)? {
+        if let memberGroup = settings.memberGroupID {
+            if isMember(profile) { return (memberGroup, .ownMembership) }
+            if settings.includePrimaryRelated, let org = ties.primaryMemberOrgs.first {
+                return (memberGroup, .primaryMemberOrganization(org))
+            }
+            if settings.includeMainContacts, let org = ties.mainContactMemberOrgs.first {
+                return (memberGroup, .mainContactOfMemberOrganization(org))
+            }
+        }
+        if settings.includeIndividualNonmembers, let nonmemberGroup = settings.nonmemberGroupID,
+            ties.primaryMemberOrgs.isEmpty, ties.mainContactMemberOrgs.isEmpty
+        {
+            return (nonmemberGroup, .individualNonmember)
+        }
+        return nil
+    }
+
+    // MARK: - Section 2
+
+    func record(for profile: Profile, groupID: Int, ties: OrganizationTies, in snapshot: SourceSnapshot)
+        -> CustomerRecord
+    {
+        let phone = TextNormalizer.normalized(profile.phone)
+        return CustomerRecord(
+            email: EmailAddress.trimmed(profile.email ?? ""),
+            firstName: TextNormalizer.normalized(profile.firstName, limit: 100),
+            lastName: TextNormalizer.normalized(profile.lastName, limit: 100),
+            company: company(ties: ties, in: snapshot),
+            phone: phone.unicodeScalars.count > 50 ? "" : phone,
+            customerGroupID: groupID
+        )
+    }
+
+    /// The primary member org's name, else a live primary org's, lowest id with a non-empty name first.
+    func company(ties: OrganizationTies, in snapshot: SourceSnapshot) -> String {
+        for candidates in [ties.primaryMemberOrgs, ties.livePrimaryOrgs] {
+            for id in candidates {
+                let name = TextNormalizer.normalized(snapshot.profiles[id]?.orgName, limit: 255)
+                if !name.isEmpty { return name }
+            }
+        }
+        return ""
+    }
+
+    func problems(of profile: Profile) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        let email = EmailAddress.trimmed(profile.email ?? "")
+        if email.isEmpty {
+            problems.append(FieldProblem(code: .missingEmail, field: "email", message: "profile has no email"))
+        } else if !EmailAddress.isWellFormed(email) {
+            let shown = String(email.unicodeScalars.prefix(80).map(Character.init))
+            problems.append(
+                FieldProblem(code: .invalidEmail, field: "email", message: "email '\(shown)' is not well formed")
+            )
+        }
+        if TextNormalizer.normalized(profile.firstName).isEmpty {
+            problems.append(FieldProblem(code: .missingName, field: "first_name", message: "first name is empty"))
+        }
+        if TextNormalizer.normalized(profile.lastName).isEmpty {
+            problems.append(FieldProblem(code: .missingName, field: "last_name", message: "last name is empty"))
+        }
+        return problems
+    }
+
+    // MARK: - Explanations
+
+    func notLiveExplanation(_ profile: Profile) -> String {
+        if let survivor = profile.mergedInto { return "not live: merged into profile \(survivor)" }
+        return "not live: status is '\(profile.status)'"
+    }
+
+    func noGroupExplanation(_ profile: Profile, ties: OrganizationTies) -> String {
+        var reasons: [String] = []
+        if settings.memberGroupID == nil { reasons.append("no member group is chosen in the settings") }
+        if profile.isMember {
+            reasons.append("membership expired on \(profile.memberExpiresOn ?? "?") (grace \(graceDays) days)")
+        } else {
+            reasons.append("not a member")
+        }
+        if !ties.primaryMemberOrgs.isEmpty && !settings.includePrimaryRelated {
+            reasons.append("primary member organization \(ties.primaryMemberOrgs[0]) but include_primary_related is off")
+        }
+        if !ties.mainContactMemberOrgs.isEmpty && !settings.includeMainContacts {
+            reasons.append("main contact of \(ties.mainContactMemberOrgs[0]) but include_main_contacts is off")
+        }
+        if ties.primaryMemberOrgs.isEmpty && ties.mainContactMemberOrgs.isEmpty {
+            reasons.append(
+                settings.includeIndividualNonmembers
+                    ? "no non-member group is chosen" : "no primary or main-contact member organization"
+            )
+            if !settings.includeIndividualNonmembers { reasons.append("include_individual_nonmembers is off") }
+        } else if settings.includeIndividualNonmembers {
+            reasons.append("tied to a member organization, so not an individual non-member")
+        }
+        return "not uploaded: " + reasons.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,56 @@
+/// Which rule of sync-rules section 1 put a person in a group.
+public enum GroupRule: Sendable, Hashable, CustomStringConvertible {
+    /// Rule 1: the person is a member.
+    case ownMembership
+    /// Rule 2: a primary relationship to this member organization (with `include_primary_related`).
+    case primaryMemberOrganization(Int)
+    /// Rule 3: main contact of this member organization (with `include_main_contacts`).
+    case mainContactOfMemberOrganization(Int)
+    /// Not a member and tied to no member organization, with `include_individual_nonmembers`.
+    case individualNonmember
+
+    public var description: String {
+        switch self {
+        case .ownMembership: return "is a member"
+        case .primaryMemberOrganization(let id): return "primary relationship to member organization \(id)"
+        case .mainContactOfMemberOrganization(let id): return "main contact of member organization \(id)"
+        case .individualNonmember: return "individual non-member (include_individual_nonmembers is on)"
+        }
+    }
+}
+
+/// A field of a profile that cannot be sent as it is.
+public struct FieldProblem: Sendable, Hashable {
+    public var code: ReasonCode
+    /// The store field: `email`, `first_name` or `last_name`.
+    public var field: String
+    public var message: String
+}
+
+/// What the rules say about one profile.
+public struct ProfileEvaluation: Sendable {
+    public var profileID: Int
+    /// The store group section 1 gives the person, or nil when not uploaded for that reason.
+    public var groupID: Int?
+    public var rule: GroupRule?
+    /// The record as the rules want it (when `groupID` is set). Fields named in `problems` hold values
+    /// that cannot be sent; the planner keeps the store's old value for them on a linked customer.
+    public var record: CustomerRecord?
+    public var problems: [FieldProblem]
+    /// Why section 1 gives no group: `notLive` or `noGroup` (nil for organizations, which are never people).
+    public var noGroupReason: ReasonCode?
+    /// Plain words for `explain`: the decision and what decided it.
+    public var explanation: String
+    /// Main contact of a member organization, whatever the settings (a tie-break for duplicate emails).
+    public var isMainContactOfMemberOrganization: Bool
+    public var isOrganization: Bool
+
+    /// In a group, with a well-formed email and both names.
+    public var isUploadable: Bool { groupID != nil && problems.isEmpty }
+
+    /// The comparison key of the email the rules want, when it is well formed.
+    public var wantedEmailKey: String? {
+        guard let record, !problems.contains(where: { $0.field == "email" }) else { return nil }
+        return record.emailKey
+    }
+}

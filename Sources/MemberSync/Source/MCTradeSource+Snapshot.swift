@@ -1,0 +1,90 @@
+import SQLiteDB
+
+extension MCTradeSource {
+    /// Reads profiles, relationships and settings, turning odd values into defaults and noting them.
+    func readSnapshot(_ database: Database) throws -> SourceSnapshot {
+        var problems: [Int: [String]] = [:]
+        var profiles: [Int: Profile] = [:]
+        try database.forEachRow(
+            """
+            SELECT profile_id, kind, status, merged_into, is_member, membership_level, member_expires_on,
+                   first_name, last_name, org_name, email, phone, updated_at
+            FROM profiles
+            """
+        ) { row in
+            guard let id = row.int(0) else { return }
+            profiles[id] = profile(from: row, id: id, problems: &problems)
+        }
+        var relationships: [Relationship] = []
+        var seen = Set<[Int]>()
+        try database.forEachRow(
+            "SELECT individual_id, organization_id, relation_type, is_primary, is_main_contact FROM relationships"
+        ) { row in
+            guard let individual = row.int(0), let organization = row.int(1) else { return }
+            guard seen.insert([individual, organization]).inserted else {
+                problems[individual, default: []].append("duplicate relationship row to \(organization)")
+                return
+            }
+            relationships.append(
+                Relationship(
+                    individualID: individual,
+                    organizationID: organization,
+                    relationType: row.string(2) ?? "",
+                    isPrimary: row.int(3) == 1,
+                    isMainContact: row.int(4) == 1
+                )
+            )
+        }
+        return SourceSnapshot(
+            profiles: profiles,
+            relationships: relationships,
+            settings: try readSettings(database),
+            readProblems: problems
+        )
+    }
+
+    func profile(from row: Row, id: Int, problems: inout [Int: [String]]) -> Profile {
+        let kindText = row.string(1)
+        let kind = kindText.flatMap(Profile.Kind.init(rawValue:))
+        if kind == nil { problems[id, default: []].append("kind '\(kindText ?? "NULL")' is not known") }
+        // A merged_into that is not a profile id still says the profile was merged.
+        let mergedValue = row[3]
+        let mergedInto = mergedValue.isNull ? nil : (mergedValue.int ?? -1)
+        return Profile(
+            id: id,
+            kind: kind,
+            status: row.string(2) ?? "",
+            mergedInto: mergedInto,
+            isMember: row.int(4) == 1,
+            membershipLevel: row.string(5),
+            memberExpiresOn: row.string(6),
+            firstName: row.string(7),
+            lastName: row.string(8),
+            orgName: row.string(9),
+            email: row.string(10),
+            phone: row.string(11),
+            updatedAt: row.string(12)
+        )
+    }
+
+    func readSettings(_ database: Database) throws -> SyncSettings? {
+        guard
+            let row = try database.query(
+                """
+                SELECT member_group_id, nonmember_group_id, include_individual_nonmembers, include_main_contacts,
+                       include_primary_related, auto_sync_time, updated_at
+                FROM bigcommerce_settings ORDER BY id LIMIT 1
+                """
+            ).first
+        else { return nil }
+        return SyncSettings(
+            memberGroupID: row.int(0),
+            nonmemberGroupID: row.int(1),
+            includeIndividualNonmembers: row.int(2) == 1,
+            includeMainContacts: row[3].isNull ? true : row.int(3) == 1,
+            includePrimaryRelated: row.int(4) == 1,
+            autoSyncTime: row.string(5) ?? "05:00",
+            updatedAt: row.string(6)
+        )
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+extension SyncEngine {
+    /// Reads the change log after the cursor, records the work it causes in the outbox together with
+    /// the new cursor (one state transaction), then settles the outbox against the store.
+    public func runChangePass(dryRun: Bool = false) async throws -> PassResult {
+        let cursor = try state.cursor()
+        let waiting = try state.outbox().filter { !$0.isHeld }.map(\.profileID)
+        let read = try source.read(after: cursor, changeLimit: options.changeLimit) { changes in
+            !changes.isEmpty || !waiting.isEmpty
+        }
+        if let gap = changeLogGap(read.bounds, cursor: cursor) {
+            logger.warning("change log gap; running a full sync", metadata: ["reason": gap])
+            if !dryRun { try requireFullSync(reason: gap) }
+            return try await runFullSync(dryRun: dryRun, force: false)
+        }
+        guard let snapshot = read.snapshot else {
+            return PassResult(kind: .changes, outcome: .ok)
+        }
+        let (settings, memberGroup) = try completeSettings(snapshot.settings)
+        if read.changes.contains(where: { $0.entity == .settings }) {
+            logger.info("settings changed; running a full sync")
+            if !dryRun { try requireFullSync(reason: "settings changed") }
+            return try await runFullSync(dryRun: dryRun, force: false)
+        }
+        let affected = affectedProfiles(by: read.changes, in: snapshot)
+        if !dryRun, let last = read.changes.last?.changeID {
+            try state.transaction {
+                try state.enqueue(profileIDs: affected, changeID: last)
+                try state.setCursor(last)
+            }
+        }
+        let scope = affected.union(waiting)
+        var result = try await settle(scope: scope, snapshot: snapshot, settings: settings, memberGroup: memberGroup, dryRun: dryRun)
+        result.counts.evaluated = scope.count
+        if !dryRun && read.changes.count == options.changeLimit {
+            // More changes wait beyond this pass's limit.
+            let next = try await runChangePass(dryRun: false)
+            result.counts = result.counts.adding(next.counts)
+            result.outcome = PassResult.Outcome.worse(result.outcome, next.outcome)
+        }
+        return result
+    }
+
+    /// A reason for a full sync when the log lost rows the agent had not read, or went back in time.
+    func changeLogGap(_ bounds: ChangeLogBounds, cursor: Int64) -> String? {
+        guard cursor > 0 else { return nil }
+        if let lowest = bounds.lowest, lowest > cursor + 1 {
+            return "change log purged past the cursor (oldest change \(lowest), cursor \(cursor))"
+        }
+        if let highest = bounds.highest, highest < cursor {
+            return "change log is behind the cursor (newest change \(highest), cursor \(cursor)): MC Trade restored from a backup?"
+        }
+        if bounds.highest == nil, let sequence = bounds.sequence, sequence < cursor {
+            return "change log is empty and behind the cursor: MC Trade restored from a backup?"
+        }
+        if bounds.highest == nil, let sequence = bounds.sequence, sequence > cursor {
+            return "change log purged past the cursor (log empty, last id \(sequence), cursor \(cursor))"
+        }
+        return nil
+    }
+
+    /// The individuals a set of changes may affect: the changed profiles themselves, and everyone
+    /// related to a changed organization.
+    func affectedProfiles(by changes: [ProfileChange], in snapshot: SourceSnapshot) -> Set<Int> {
+        var affected = Set<Int>()
+        for change in changes {
+            guard let id = change.profileID else { continue }
+            // Also for a deleted organization, whose relationship rows may outlive it.
+            affected.formUnion(snapshot.individuals(relatedTo: id))
+            if snapshot.profiles[id]?.kind != .organization { affected.insert(id) }
+        }
+        return affected
+    }
+
+    /// Plans and writes the outbox's profiles, looking up in the store only what the plan needs.
+    func settle(
+        scope requested: Set<Int>,
+        snapshot: SourceSnapshot,
+        settings: SyncSettings,
+        memberGroup: Int,
+        dryRun: Bool
+    ) async throws -> PassResult {
+        var result = PassResult(kind: .changes, outcome: .ok)
+        result.isDryRun = dryRun
+        let requestsBefore = await requestTotal()
+        let evaluations = rules(for: settings).evaluateAll(snapshot)
+        let context = try planContext(settings, memberGroup: memberGroup)
+        let scope = widenedScope(requested, evaluations: evaluations, context: context)
+        let view = try await lookups(for: scope, evaluations: evaluations, context: context)
+        let plan = SyncPlanner(evaluations: evaluations, context: context, store: view).plan(scope: scope)
+        result.plan = plan
+        result.counts.unchanged = plan.unchanged
+        result.counts.notUploaded = Set(plan.reports.map(\.profileID)).count
+        guard !dryRun else { return result }
+        if plan.writeCount > 0 || !plan.updates.isEmpty { try await verifyGroups(settings, refresh: false) }
+        let runID = try state.startRun(kind: "changes")
+        try state.transaction {
+            try state.replaceReport(for: scope, with: plan.reports)
+            let planned = Set(plan.creates.map(\.profileID) + plan.updates.compactMap(\.profileID) + plan.held)
+            for id in scope where !planned.contains(id) { try state.completeOutbox(profileID: id) }
+        }
+        var counts = result.counts
+        let failed = try await execute(plan, counts: &counts)
+        counts.requests = await requestTotal() - requestsBefore
+        result.counts = counts
+        result.outcome = failed.isEmpty ? .ok : .partial
+        try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: nil)
+        try state.setMeta(MetaKey.lastPassAt, ISO8601.string(from: now()))
+        logPass(result)
+        return result
+    }
+
+    /// Adds the profiles competing for the same emails as the requested ones (the wanted email, and
+    /// the email their customer had), so that a freed or contested email is settled in this pass.
+    func widenedScope(_ scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) -> Set<Int> {
+        var keys = Set<String>()
+        for id in scope {
+            if let key = evaluations[id]?.wantedEmailKey { keys.insert(key) }
+            if let customer = context.links[id], let sent = context.lastSent[customer] { keys.insert(sent.emailKey) }
+        }
+        guard !keys.isEmpty else { return scope }
+        var widened = scope
+        for evaluation in evaluations.values where evaluation.isUploadable {
+            if let key = evaluation.wantedEmailKey, keys.contains(key) { widened.insert(evaluation.profileID) }
+        }
+        return widened
+    }
+
+    /// Looks up in the store the emails and customers the plan for `scope` depends on.
+    func lookups(for scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) async throws
+        -> StoreView
+    {
+        var emails = Set<String>()
+        var ids = Set<Int>()
+        for id in scope {
+            let customer = context.links[id]
+            let sent = customer.flatMap { context.lastSent[$0] }
+            if let customer, sent == nil { ids.insert(customer) }
+            guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record, evaluation.wantedEmailKey != nil else {
+                continue
+            }
+            if sent == nil || sent!.emailKey != record.emailKey {
+                emails.insert(record.email)
+                emails.insert(record.email.lowercased())
+            }
+        }
+        var view = StoreView(isComplete: false)
+        for chunk in Array(emails).sorted().chunked(into: 50) {
+            for customer in try await store.customers(withEmails: chunk) { view.insert(customer) }
+        }
+        view.lookedUpEmailKeys = Set(emails.map(EmailAddress.comparisonKey))
+        for chunk in Array(ids).sorted().chunked(into: 50) {
+            for customer in try await store.customers(withIDs: chunk) { view.insert(customer) }
+        }
+        return view
+    }
+
+    func logPass(_ result: PassResult) {
+        let counts = result.counts
+        logger.info(
+            "pass finished",
+            metadata: [
+                "pass.kind": result.kind.rawValue, "pass.outcome": result.outcome.rawValue,
+                "created": "\(counts.created)", "updated": "\(counts.updated)", "adopted": "\(counts.adopted)",
+                "relinked": "\(counts.relinked)", "removed": "\(counts.removed)", "unchanged": "\(counts.unchanged)",
+                "failed": "\(counts.failed)", "requests": "\(counts.requests)",
+            ]
+        )
+    }
+}
+
+extension Array {
+    func chunked(into size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
+
+extension RunCounts {
+    func adding(_ other: RunCounts) -> RunCounts {
+        var sum = self
+        sum.evaluated += other.evaluated
+        sum.created += other.created
+        sum.updated += other.updated
+        sum.adopted += other.adopted
+        sum.relinked += other.relinked
+        sum.removed += other.removed
+        sum.unchanged += other.unchanged
+        sum.failed += other.failed
+        sum.notUploaded += other.notUploaded
+        sum.requests += other.requests
+        return sum
+    }
+}
+
+extension PassResult.Outcome {
+    static func worse(_ lhs: Self, _ rhs: Self) -> Self {
+        let order: [Self] = [.ok, .partial, .refused, .failed]
+        return order.firstIndex(of: lhs)! >= order.firstIndex(of: rhs)! ? lhs : rhs
+    }
+}

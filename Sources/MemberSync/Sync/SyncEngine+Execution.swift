@@ -1,0 +1,231 @@
+import Foundation
+
+extension SyncEngine {
+    /// Sends a plan's writes and records every answer in the state as it comes: links only once the
+    /// store confirmed them, failures kept in the outbox with their reason. Returns the profiles that
+    /// failed. Throws `SyncError.writesStopped` (after recording) when the store refuses the token.
+    func execute(_ plan: SyncPlan, counts: inout RunCounts) async throws -> Set<Int> {
+        var failed = Set<Int>()
+        for update in plan.updates where !update.needsWrite {
+            try recordAccepted(update, customer: StoreCustomer(id: update.customerID, record: update.record), counts: &counts)
+        }
+        let writer = StoreWriter(store: store)
+        let updates = plan.updates.filter(\.needsWrite)
+        for wave in waves(of: updates) {
+            let outcomes = await sendWave(wave) { await writer.send(updates: $0) }
+            for (update, outcome) in outcomes {
+                try await record(update, outcome: outcome, counts: &counts, failed: &failed)
+            }
+            try stopIfWritesStopped(outcomes.map(\.1))
+        }
+        for wave in waves(of: plan.creates) {
+            try state.transaction {
+                try state.markCreatesSent(wave.flatMap { $0 }.map { ($0.profileID, $0.record.email) })
+            }
+            let outcomes = await sendWave(wave) { await writer.send(creates: $0) }
+            for (create, outcome) in outcomes {
+                try await record(create, outcome: outcome, counts: &counts, failed: &failed)
+            }
+            try stopIfWritesStopped(outcomes.map(\.1))
+        }
+        return failed
+    }
+
+    /// Batches of `batchSize`, grouped in waves of `concurrentWrites` batches sent at once.
+    func waves<Item>(of items: [Item]) -> [[[Item]]] {
+        let size = max(1, min(10, options.batchSize))
+        let batches = stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min($0 + size, items.count)]) }
+        let width = max(1, options.concurrentWrites)
+        return stride(from: 0, to: batches.count, by: width).map { Array(batches[$0..<min($0 + width, batches.count)]) }
+    }
+
+    func sendWave<Item: Sendable>(
+        _ wave: [[Item]],
+        _ send: @escaping @Sendable ([Item]) async -> [(Item, WriteOutcome)]
+    ) async -> [(Item, WriteOutcome)] {
+        await withTaskGroup(of: (Int, [(Item, WriteOutcome)]).self) { group in
+            for (index, batch) in wave.enumerated() {
+                group.addTask { (index, await send(batch)) }
+            }
+            var results: [(Int, [(Item, WriteOutcome)])] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    func stopIfWritesStopped(_ outcomes: [WriteOutcome]) throws {
+        for case .failed(let error) in outcomes where error.stopsWrites {
+            try state.setMeta(MetaKey.writesStopped, error.description)
+            throw SyncError.writesStopped(error.description)
+        }
+    }
+
+    // MARK: - Recording answers
+
+    func record(
+        _ update: PlannedUpdate,
+        outcome: WriteOutcome,
+        counts: inout RunCounts,
+        failed: inout Set<Int>
+    ) async throws {
+        switch outcome {
+        case .accepted(let customer):
+            try recordAccepted(update, customer: customer, counts: &counts)
+        case .refused(let error):
+            try recordFailure(profileID: update.profileID, error: error, hold: update.record, failed: &failed)
+            counts.failed += 1
+        case .failed(let error), .inDoubt(let error):
+            try recordFailure(profileID: update.profileID, error: error, hold: nil, failed: &failed)
+            counts.failed += 1
+        case .vanished:
+            try state.forgetSent(customerID: update.customerID)
+            logger.notice(
+                "customer vanished from the store",
+                metadata: ["customer.id": "\(update.customerID)", "profile.id": "\(update.profileID ?? 0)"]
+            )
+            guard let profileID = update.profileID, update.reason != .leave, update.reason != .enforceGroups else {
+                return
+            }
+            try await replaceVanished(profileID: profileID, record: update.record, counts: &counts, failed: &failed)
+        }
+    }
+
+    func recordAccepted(_ update: PlannedUpdate, customer: StoreCustomer, counts: inout RunCounts) throws {
+        try state.transaction {
+            try state.recordSent(update.record, customerID: update.customerID)
+            guard let profileID = update.profileID else { return }
+            if update.reason != .leave && update.reason != .enforceGroups {
+                try state.link(profileID: profileID, customerID: update.customerID)
+            }
+            try state.completeOutbox(profileID: profileID)
+            try clearFailureReports(profileID: profileID)
+        }
+        switch update.reason {
+        case .adopt: counts.adopted += 1
+        case .relink: counts.relinked += 1
+        case .leave, .enforceGroups: counts.removed += update.needsWrite ? 1 : 0
+        case .sync: counts.updated += 1
+        }
+    }
+
+    func record(
+        _ create: PlannedCreate,
+        outcome: WriteOutcome,
+        counts: inout RunCounts,
+        failed: inout Set<Int>
+    ) async throws {
+        switch outcome {
+        case .accepted(let customer):
+            try state.transaction {
+                try state.link(profileID: create.profileID, customerID: customer.id)
+                try state.recordSent(create.record, customerID: customer.id)
+                try state.clearPendingCreate(profileID: create.profileID)
+                try state.completeOutbox(profileID: create.profileID)
+                try clearFailureReports(profileID: create.profileID)
+            }
+            counts.created += 1
+        case .refused(let error):
+            try state.clearPendingCreate(profileID: create.profileID)
+            if try await adoptAfterRefusedCreate(create, counts: &counts, failed: &failed) { return }
+            try recordFailure(profileID: create.profileID, error: error, hold: create.record, failed: &failed)
+            counts.failed += 1
+        case .inDoubt(let error):
+            logger.warning(
+                "create in doubt; the email is looked up before anything else is sent",
+                metadata: ["profile.id": "\(create.profileID)", "error.kind": error.kind]
+            )
+            try recordFailure(profileID: create.profileID, error: error, hold: nil, failed: &failed)
+            counts.failed += 1
+        case .failed(let error):
+            try state.clearPendingCreate(profileID: create.profileID)
+            try recordFailure(profileID: create.profileID, error: error, hold: nil, failed: &failed)
+            counts.failed += 1
+        case .vanished:
+            break
+        }
+    }
+
+    func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws {
+        guard let profileID else {
+            logger.warning("store refused a group removal", metadata: ["error": error.description])
+            return
+        }
+        failed.insert(profileID)
+        let code: ReasonCode = record == nil ? .storeUnavailable : .storeRejected
+        try state.transaction {
+            try state.failOutbox(profileID: profileID, error: error.description, holdFingerprint: record?.fingerprint)
+            try state.addReport(ReportEntry(profileID: profileID, code: code, message: error.description))
+        }
+        logger.warning(
+            "profile not synced",
+            metadata: ["profile.id": "\(profileID)", "reason": code.rawValue, "error.kind": error.kind]
+        )
+    }
+
+    func clearFailureReports(profileID: Int) throws {
+        try state.clearReport(profileID: profileID, code: .storeRejected)
+        try state.clearReport(profileID: profileID, code: .storeUnavailable)
+    }
+
+    // MARK: - Settling with a lookup
+
+    /// A create the store refused may be an email the store already has (a shopper who signed up, or a
+    /// case the lookup missed): adopt that customer when no other profile holds it.
+    func adoptAfterRefusedCreate(_ create: PlannedCreate, counts: inout RunCounts, failed: inout Set<Int>) async throws
+        -> Bool
+    {
+        guard let holder = try? await lookUpUnowned(email: create.record.email, for: create.profileID) else {
+            return false
+        }
+        let update = PlannedUpdate(
+            customerID: holder.id,
+            profileID: create.profileID,
+            record: create.record,
+            previous: holder.record,
+            reason: .adopt
+        )
+        let outcome = update.needsWrite ? await StoreWriter(store: store).send(updates: [update])[0].1 : .accepted(holder)
+        try await record(update, outcome: outcome, counts: &counts, failed: &failed)
+        return true
+    }
+
+    /// A linked customer deleted in the store: adopt a customer with the email, else create a new one.
+    func replaceVanished(profileID: Int, record: CustomerRecord, counts: inout RunCounts, failed: inout Set<Int>)
+        async throws
+    {
+        let writer = StoreWriter(store: store)
+        do {
+            if let holder = try await lookUpUnowned(email: record.email, for: profileID) {
+                let update = PlannedUpdate(
+                    customerID: holder.id,
+                    profileID: profileID,
+                    record: record,
+                    previous: holder.record,
+                    reason: .adopt
+                )
+                let outcome = update.needsWrite ? await writer.send(updates: [update])[0].1 : .accepted(holder)
+                try await self.record(update, outcome: outcome, counts: &counts, failed: &failed)
+                return
+            }
+        } catch let error as StoreError {
+            try recordFailure(profileID: profileID, error: error, hold: nil, failed: &failed)
+            return
+        }
+        let create = PlannedCreate(profileID: profileID, record: record)
+        try state.transaction { try state.markCreatesSent([(profileID, record.email)]) }
+        let outcome = await writer.send(creates: [create])[0].1
+        try await self.record(create, outcome: outcome, counts: &counts, failed: &failed)
+    }
+
+    /// The store customer with exactly this email (compared trimmed, without case) that no other
+    /// profile is linked to.
+    func lookUpUnowned(email: String, for profileID: Int) async throws -> StoreCustomer? {
+        let key = EmailAddress.comparisonKey(email)
+        let found = try await store.customers(withEmails: [EmailAddress.trimmed(email)])
+        let links = try state.links()
+        let owners = Dictionary(links.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return found.filter { $0.record.emailKey == key }.sorted { $0.id < $1.id }.first { customer in
+            owners[customer.id] == nil || owners[customer.id] == profileID
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// The result of one pass (a change pass or a full sync).
+public struct PassResult: Sendable {
+    public enum Kind: String, Sendable {
+        case changes
+        case full
+    }
+
+    public enum Outcome: String, Sendable {
+        /// Everything in scope was settled (or there was nothing to do).
+        case ok
+        /// Some profiles failed; the rest landed. Exit code 2.
+        case partial
+        /// Nothing could be done (settings incomplete, writes stopped, store unreachable). Exit code 1.
+        case failed
+        /// A full sync refused to write (a safety rail); `--force` overrides. Exit code 1.
+        case refused
+    }
+
+    public var kind: Kind
+    public var outcome: Outcome
+    public var counts = RunCounts()
+    /// The plan (kept for dry runs and for printing).
+    public var plan: SyncPlan?
+    /// Plain sentences for the operator: why it failed, what was refused, what was settled.
+    public var messages: [String] = []
+    public var isDryRun = false
+
+    public init(kind: Kind, outcome: Outcome) {
+        self.kind = kind
+        self.outcome = outcome
+    }
+}
+
+/// Why a pass could not go on. Carried to the operator as a sentence.
+public enum SyncError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    case settingsIncomplete(String)
+    case groupsMissing([Int])
+    case writesStopped(String)
+
+    public var description: String {
+        switch self {
+        case .settingsIncomplete(let why):
+            return "MC Trade's BigCommerce settings are incomplete: \(why); nothing was written"
+        case .groupsMissing(let ids):
+            let list = ids.map(String.init).joined(separator: ", ")
+            return "customer group(s) \(list) named in MC Trade's settings do not exist in the store; "
+                + "nothing was written (run 'membersync groups' to see the store's groups)"
+        case .writesStopped(let why):
+            return "writes to the store are stopped: \(why)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Brings the store in line with MC Trade: the change path (`runChangePass`) and the full sync
+/// (`runFullSync`). Owns the state file; the store client is shared.
+public actor SyncEngine {
+    /// Settings of the engine that come from the configuration.
+    public struct Options: Sendable {
+        public var graceDays = 0
+        public var timeZone = TimeZone.current
+        public var enforceGroups = true
+        /// The largest share of linked customers in a managed group that a full sync may move out
+        /// without `--force`.
+        public var maxGroupRemovalShare = 0.2
+        /// Customers per create or update request (the store takes at most 10).
+        public var batchSize = 10
+        /// Update or create requests in flight at once (the store takes at most 3 updates).
+        public var concurrentWrites = 3
+        /// Change-log rows read per pass.
+        public var changeLimit = 5_000
+
+        public init() {}
+    }
+
+    let source: MCTradeSource
+    let state: StateStore
+    let store: any CustomerStore
+    let options: Options
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        source: MCTradeSource,
+        state: StateStore,
+        store: any CustomerStore,
+        options: Options = Options(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.source = source
+        self.state = state
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.now = now
+    }
+
+    /// What `membersync sync` does: a full sync when one is owed, else the pending changes; repeated
+    /// until the change log is drained.
+    public func runPending(dryRun: Bool = false) async throws -> PassResult {
+        if let reason = try fullSyncOwed() {
+            logger.info("full sync owed", metadata: ["reason": reason])
+            return try await runFullSync(dryRun: dryRun, force: false)
+        }
+        return try await runChangePass(dryRun: dryRun)
+    }
+
+    /// Why a full sync is owed before changes can be followed, if it is.
+    public func fullSyncOwed() throws -> String? {
+        if let reason = try state.meta(MetaKey.fullSyncNeeded) { return reason }
+        if try state.meta(MetaKey.cursor) == nil { return "first start" }
+        return nil
+    }
+
+    /// Marks that a full sync is owed (kept across restarts until one finishes).
+    public func requireFullSync(reason: String) throws {
+        try state.setMeta(MetaKey.fullSyncNeeded, reason)
+    }
+
+    // MARK: - Shared steps
+
+    func rules(for settings: SyncSettings) -> MembershipRules {
+        MembershipRules(
+            settings: settings,
+            today: CalendarDay(date: now(), timeZone: options.timeZone),
+            graceDays: options.graceDays
+        )
+    }
+
+    /// Checks sync-rules' "incomplete settings" conditions that need no store request.
+    func completeSettings(_ settings: SyncSettings?) throws -> (SyncSettings, memberGroup: Int) {
+        guard let settings else {
+            throw SyncError.settingsIncomplete("the bigcommerce_settings row is missing")
+        }
+        guard let memberGroup = settings.memberGroupID else {
+            throw SyncError.settingsIncomplete("member_group_id is not set")
+        }
+        if settings.includeIndividualNonmembers && settings.nonmemberGroupID == nil {
+            throw SyncError.settingsIncomplete("include_individual_nonmembers is on but nonmember_group_id is not set")
+        }
+        return (settings, memberGroup)
+    }
+
+    /// The groups the settings use: the member group, and the non-member group when non-members are on.
+    func groupsInUse(_ settings: SyncSettings) -> [Int] {
+        var groups = [settings.memberGroupID].compactMap { $0 }
+        if settings.includeIndividualNonmembers, let nonmember = settings.nonmemberGroupID { groups.append(nonmember) }
+        return groups
+    }
+
+    /// Makes sure the groups the settings use exist in the store; asks the store only when the last
+    /// answer did not already show them (or when `refresh`).
+    func verifyGroups(_ settings: SyncSettings, refresh: Bool) async throws {
+        let needed = groupsInUse(settings)
+        let known = Set((try state.meta(MetaKey.verifiedGroups) ?? "").split(separator: ",").compactMap { Int($0) })
+        if !refresh && needed.allSatisfy(known.contains) { return }
+        let groups = try await store.customerGroups()
+        let ids = Set(groups.map(\.id))
+        try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
+        let missing = needed.filter { !ids.contains($0) }
+        if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
+    }
+
+    func planContext(_ settings: SyncSettings, memberGroup: Int) throws -> PlanContext {
+        var held: [Int: String] = [:]
+        for entry in try state.outbox() where entry.isHeld {
+            if let fingerprint = entry.heldFingerprint { held[entry.profileID] = fingerprint }
+        }
+        return PlanContext(
+            memberGroupID: memberGroup,
+            nonmemberGroupID: settings.nonmemberGroupID,
+            enforceGroups: options.enforceGroups,
+            links: try state.links(),
+            lastSent: try state.lastSentRecords(),
+            heldFingerprints: held
+        )
+    }
+
+    func requestTotal() async -> Int {
+        await store.requestCounts().total
+    }
+}
