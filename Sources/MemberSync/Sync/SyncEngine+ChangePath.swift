@@ -10,7 +10,7 @@ extension SyncEngine {
             !changes.isEmpty || !waiting.isEmpty
         }
         if let gap = changeLogGap(read.bounds, cursor: cursor) {
-            logger.warning("change log gap; running a full sync", metadata: ["reason": gap])
+            logger.warning("change log gap; running a full sync", metadata: ["reason": "\(gap)"])
             if !dryRun { try requireFullSync(reason: gap) }
             return try await runFullSync(dryRun: dryRun, force: false)
         }
@@ -161,7 +161,7 @@ extension SyncEngine {
         logger.info(
             "pass finished",
             metadata: [
-                "pass.kind": result.kind.rawValue, "pass.outcome": result.outcome.rawValue,
+                "pass.kind": "\(result.kind.rawValue)", "pass.outcome": "\(result.outcome.rawValue)",
                 "created": "\(counts.created)", "updated": "\(counts.updated)", "adopted": "\(counts.adopted)",
                 "relinked": "\(counts.relinked)", "removed": "\(counts.removed)", "unchanged": "\(counts.unchanged)",
                 "failed": "\(counts.failed)", "requests": "\(counts.requests)",

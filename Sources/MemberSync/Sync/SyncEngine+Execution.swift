@@ -132,7 +132,7 @@ extension SyncEngine {
         case .inDoubt(let error):
             logger.warning(
                 "create in doubt; the email is looked up before anything else is sent",
-                metadata: ["profile.id": "\(create.profileID)", "error.kind": error.kind]
+                metadata: ["profile.id": "\(create.profileID)", "error.kind": "\(error.kind)"]
             )
             try recordFailure(profileID: create.profileID, error: error, hold: nil, failed: &failed)
             counts.failed += 1
@@ -147,7 +147,7 @@ extension SyncEngine {
 
     func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws {
         guard let profileID else {
-            logger.warning("store refused a group removal", metadata: ["error": error.description])
+            logger.warning("store refused a group removal", metadata: ["error": "\(error)"])
             return
         }
         failed.insert(profileID)
@@ -158,7 +158,7 @@ extension SyncEngine {
         }
         logger.warning(
             "profile not synced",
-            metadata: ["profile.id": "\(profileID)", "reason": code.rawValue, "error.kind": error.kind]
+            metadata: ["profile.id": "\(profileID)", "reason": "\(code.rawValue)", "error.kind": "\(error.kind)"]
         )
     }
 

@@ -127,6 +127,6 @@ extension SyncEngine {
         let runID = try state.startRun(kind: "full")
         try state.finishRun(runID, result: PassResult.Outcome.refused.rawValue, counts: counts, message: message)
         try state.setMeta(MetaKey.lastFullSyncResult, PassResult.Outcome.refused.rawValue)
-        logger.error("full sync refused", metadata: ["reason": message])
+        logger.error("full sync refused", metadata: ["reason": "\(message)"])
     }
 }

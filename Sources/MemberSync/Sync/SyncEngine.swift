@@ -103,7 +103,7 @@ public actor SyncEngine {
     /// until the change log is drained.
     public func runPending(dryRun: Bool = false) async throws -> PassResult {
         if let reason = try fullSyncOwed() {
-            logger.info("full sync owed", metadata: ["reason": reason])
+            logger.info("full sync owed", metadata: ["reason": "\(reason)"])
             return try await runFullSync(dryRun: dryRun, force: false)
         }
         return try await runChangePass(dryRun: dryRun)
