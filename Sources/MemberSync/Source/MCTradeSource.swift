@@ -69,6 +69,16 @@ public struct MCTradeSource: Sendable {
         try read(after: Int64.max, changeLimit: 0, includeSnapshot: { _ in true }).snapshot!
     }
 
+    /// Reads only the settings row (cheap; for scheduling).
+    public func readSettings() throws -> SyncSettings? {
+        let database = try open()
+        do {
+            return try readSettings(database)
+        } catch let error as SQLiteError {
+            throw classify(error)
+        }
+    }
+
     func open() throws -> Database {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SourceError.unavailable(path: path, reason: "the file does not exist")
