@@ -1,1 +1,6 @@
-print("membersync")
+import Foundation
+import MemberSync
+
+setvbuf(stdout, nil, _IOLBF, 0)
+let code = await MemberSyncCommand.main(Array(CommandLine.arguments.dropFirst()))
+exit(code)

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The parts a command works with, built from the configuration: logger, store client, MC Trade
+/// reader, state file and engine.
+public struct AgentContext: Sendable {
+    public let configuration: Configuration
+    public let logger: Logger
+    public let store: BigCommerceClient
+    public let source: MCTradeSource
+
+    /// Builds the parts that need no file: logger (with the token redacted) and store client.
+    public init(configuration: Configuration, logHandler: (any LogHandler)? = nil) throws {
+        self.configuration = configuration
+        let token = configuration.bigCommerce.accessToken.exposedValue
+        var logger = Logger(
+            label: "membersync",
+            level: configuration.logging.level,
+            handler: logHandler ?? StreamLogHandler()
+        )
+        logger = logger.redacting([token])
+        self.logger = logger
+        for warning in configuration.warnings {
+            logger.warning("configuration", metadata: ["warning": "\(warning)"])
+        }
+        let clientLogger = logger
+        store = try BigCommerceClient(
+            configuration: BigCommerceClient.Configuration(
+                apiURL: configuration.bigCommerce.apiURL,
+                storeHash: configuration.bigCommerce.storeHash,
+                accessToken: token,
+                rateLimitReserve: configuration.bigCommerce.rateLimitReserve
+            ),
+            onEvent: { event in AgentContext.log(event, to: clientLogger) }
+        )
+        source = MCTradeSource(path: configuration.mctradeDatabasePath)
+    }
+
+    /// Opens the state file and makes an engine on it.
+    public func makeEngine(state: StateStore) -> SyncEngine {
+        var options = SyncEngine.Options()
+        options.graceDays = configuration.membership.graceDays
+        options.timeZone = configuration.timeZone
+        options.enforceGroups = configuration.sync.enforceGroups
+        options.maxGroupRemovalShare = configuration.sync.maxGroupRemovalShare
+        options.batchSize = configuration.sync.batchSize
+        return SyncEngine(source: source, state: state, store: store, options: options, logger: logger)
+    }
+
+    public func openState() throws -> StateStore {
+        try StateStore(path: configuration.stateDatabasePath)
+    }
+
+    static func log(_ event: StoreClientEvent, to logger: Logger) {
+        switch event {
+        case .requestFinished(let method, let path, let kind, let status, let duration, let attempt):
+            logger.debug(
+                "store request",
+                metadata: [
+                    "http.method": "\(method)", "http.path": "\(path)", "request.kind": "\(kind.rawValue)",
+                    "http.status": "\(status.map(String.init) ?? "none")", "duration.ms": "\(duration.milliseconds)",
+                    "retry.attempt": "\(attempt)",
+                ]
+            )
+        case .waitingForQuota(let milliseconds, let reason):
+            logger.debug("waiting for the store's quota", metadata: ["wait.ms": "\(milliseconds)", "reason": "\(reason.rawValue)"])
+        case .retrying(let method, let path, let attempt, let delay, let errorKind):
+            logger.notice(
+                "retrying store request",
+                metadata: [
+                    "http.method": "\(method)", "http.path": "\(path)", "retry.attempt": "\(attempt)",
+                    "retry.delay.ms": "\(delay.milliseconds)", "error.kind": "\(errorKind)",
+                ]
+            )
+        }
+    }
+}

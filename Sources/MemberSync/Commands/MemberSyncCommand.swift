@@ -1,0 +1,67 @@
+import Foundation
+
+/// The `membersync` command line: parses the words, runs the command, returns the exit code.
+///
+/// Exit codes: 0 done, 1 failed, 2 finished with some profiles failed, 64 bad usage, 78 bad configuration.
+public enum MemberSyncCommand {
+    public static let exitOK: Int32 = 0
+    public static let exitFailed: Int32 = 1
+    public static let exitPartial: Int32 = 2
+    public static let exitUsage: Int32 = 64
+    public static let exitConfiguration: Int32 = 78
+
+    /// Runs `membersync` with `arguments` (without the program name).
+    public static func main(_ arguments: [String]) async -> Int32 {
+        guard let command = arguments.first, !["--help", "-h", "help"].contains(command) else {
+            print(CommandHelp.overview)
+            return arguments.isEmpty ? exitUsage : exitOK
+        }
+        if command == "--version" {
+            print("membersync \(MemberSyncVersion.string)")
+            return exitOK
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            print(CommandHelp.text(for: command) ?? CommandHelp.overview)
+            return exitOK
+        }
+        do {
+            switch command {
+            case "sync": return try await SyncCommand.run(rest)
+            case "run": return try await RunCommand.run(rest)
+            case "status": return try await StatusCommand.run(rest)
+            case "report": return try ReportCommand.run(rest)
+            case "retry": return try RetryCommand.run(rest)
+            case "groups": return try await GroupsCommand.run(rest)
+            default: throw UsageError("unknown command '\(command)'")
+            }
+        } catch let error as UsageError {
+            printError("membersync: \(error.message)\nrun 'membersync --help' for the commands and their options")
+            return exitUsage
+        } catch let error as ConfigurationError {
+            printError("membersync: configuration error: \(error)")
+            return exitConfiguration
+        } catch {
+            printError("membersync: \(error)")
+            return exitFailed
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Loads the configuration named by `--config` (required).
+    static func loadConfiguration(_ arguments: CommandLineArguments) throws -> Configuration {
+        guard let path = arguments.value("config") else { throw UsageError("--config FILE is required") }
+        return try Configuration.load(path: path)
+    }
+
+    static func exitCode(for outcome: PassResult.Outcome) -> Int32 {
+        switch outcome {
+        case .ok: return exitOK
+        case .partial: return exitPartial
+        case .failed, .refused: return exitFailed
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// `membersync report`: every profile not uploaded or failed, with its reason code.
+enum ReportCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try CommandLineArguments(words, valueOptions: ["config", "format"], flags: [])
+        let format = arguments.value("format") ?? "text"
+        guard ["text", "csv", "json"].contains(format) else {
+            throw UsageError("--format must be text, csv or json, not '\(format)'")
+        }
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments)
+        let entries = try StateStore(path: configuration.stateDatabasePath).report()
+        print(render(entries, format: format))
+        return MemberSyncCommand.exitOK
+    }
+
+    static func render(_ entries: [ReportEntry], format: String) -> String {
+        switch format {
+        case "csv":
+            let header = "profile_id,code,field,message,related_profile_id,customer_id"
+            return ([header] + entries.map { entry in
+                [
+                    String(entry.profileID), entry.code.rawValue, entry.field ?? "", entry.message,
+                    entry.relatedProfileID.map(String.init) ?? "", entry.customerID.map(String.init) ?? "",
+                ].map(csvField).joined(separator: ",")
+            }).joined(separator: "\n")
+        case "json":
+            let objects: [[String: Any]] = entries.map { entry in
+                var object: [String: Any] = [
+                    "profile_id": entry.profileID, "code": entry.code.rawValue, "message": entry.message,
+                ]
+                if let field = entry.field { object["field"] = field }
+                if let related = entry.relatedProfileID { object["related_profile_id"] = related }
+                if let customer = entry.customerID { object["customer_id"] = customer }
+                return object
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        default:
+            var counts: [ReasonCode: Int] = [:]
+            for entry in entries { counts[entry.code, default: 0] += 1 }
+            var lines = ReasonCode.allCases.compactMap { code in counts[code].map { "\(code.rawValue): \($0)" } }
+            lines.append("")
+            for entry in entries {
+                let field = entry.field.map { " [\($0)]" } ?? ""
+                lines.append("profile \(entry.profileID) \(entry.code.rawValue)\(field): \(entry.message)")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// `membersync retry [PROFILE_ID...]`: releases failed profiles so that the next pass sends them again.
+enum RetryCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
+        let ids = try arguments.positional.map { word -> Int in
+            guard let id = Int(word) else { throw UsageError("'\(word)' is not a profile id") }
+            return id
+        }
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments)
+        let state = try StateStore(path: configuration.stateDatabasePath)
+        let released = try state.transaction {
+            let count = try state.releaseHeld(profileIDs: ids.isEmpty ? nil : ids)
+            if !ids.isEmpty { try state.enqueue(profileIDs: ids, changeID: nil) }
+            return count
+        }
+        print("\(released) refused profiles released; they are sent again at the next pass ('membersync sync')")
+        return MemberSyncCommand.exitOK
+    }
+}
+
+/// `membersync groups`: the store's customer groups, to fill in MC Trade's settings.
+enum GroupsCommand {
+    static func run(_ words: [String]) async throws -> Int32 {
+        let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
+        let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
+        let groups = try await context.store.customerGroups()
+        print("id\tname")
+        for group in groups.sorted(by: { $0.id < $1.id }) { print("\(group.id)\t\(group.name)") }
+        return MemberSyncCommand.exitOK
+    }
+}
