@@ -45,14 +45,28 @@ extension BigCommerceClient {
             self.apiURL = apiURL
             self.storeHash = storeHash
             self.accessToken = accessToken
-            self.rateLimitReserve = max(rateLimitReserve, 0)
-            self.maxAttempts = max(maxAttempts, 1)
-            self.baseDelay = max(baseDelay, .milliseconds(1))
-            self.maxDelay = min(max(maxDelay, self.baseDelay), .seconds(30))
-            self.requestTimeout = requestTimeout > .zero ? requestTimeout : .seconds(30)
-            self.maxConcurrentUpdates = max(maxConcurrentUpdates, 1)
-            self.maxConcurrentCreates = max(maxConcurrentCreates, 1)
-            self.maxRateLimitWaits = max(maxRateLimitWaits, 0)
+            self.rateLimitReserve = rateLimitReserve
+            self.maxAttempts = maxAttempts
+            self.baseDelay = baseDelay
+            self.maxDelay = maxDelay
+            self.requestTimeout = requestTimeout
+            self.maxConcurrentUpdates = maxConcurrentUpdates
+            self.maxConcurrentCreates = maxConcurrentCreates
+            self.maxRateLimitWaits = maxRateLimitWaits
+        }
+
+        /// The configuration with every number brought into its sane range (delays capped at 30 s).
+        func normalized() -> Configuration {
+            var copy = self
+            copy.rateLimitReserve = max(rateLimitReserve, 0)
+            copy.maxAttempts = max(maxAttempts, 1)
+            copy.baseDelay = min(max(baseDelay, .milliseconds(1)), .seconds(30))
+            copy.maxDelay = min(max(maxDelay, copy.baseDelay), .seconds(30))
+            copy.requestTimeout = requestTimeout > .zero ? requestTimeout : .seconds(30)
+            copy.maxConcurrentUpdates = max(maxConcurrentUpdates, 1)
+            copy.maxConcurrentCreates = max(maxConcurrentCreates, 1)
+            copy.maxRateLimitWaits = max(maxRateLimitWaits, 0)
+            return copy
         }
 
         public var description: String {

@@ -44,6 +44,7 @@ public final class BigCommerceClient: CustomerStore {
         onEvent: @escaping @Sendable (StoreClientEvent) -> Void = { _ in }
     ) throws {
         try configuration.validate()
+        let configuration = configuration.normalized()
         self.configuration = configuration
         self.transport = transport
         self.sleep = sleep
