@@ -56,7 +56,13 @@ extension BigCommerceClient {
         }
         let delay = retryBackoff(failures: failures)
         onEvent(
-            .retrying(method: endpoint.method, path: endpoint.path, attempt: attempt, delay: delay, errorKind: errorKind)
+            .retrying(
+                method: endpoint.method,
+                path: endpoint.path,
+                attempt: attempt,
+                delay: delay,
+                errorKind: errorKind
+            )
         )
         try await sleep(delay)
     }

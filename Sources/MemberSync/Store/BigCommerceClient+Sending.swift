@@ -76,7 +76,8 @@ extension BigCommerceClient {
         while text.hasSuffix("/") { text.removeLast() }
         text += "/stores/\(configuration.storeHash)\(endpoint.path)"
         let query = endpoint.query.map { name, values in
-            Self.percentEncoded(name, keeping: ":") + "=" + values.map { Self.percentEncoded($0) }.joined(separator: ",")
+            Self.percentEncoded(name, keeping: ":") + "="
+                + values.map { Self.percentEncoded($0) }.joined(separator: ",")
         }
         if !query.isEmpty { text += "?" + query.joined(separator: "&") }
         var headers = ["X-Auth-Token": configuration.accessToken, "Accept": "application/json"]
@@ -94,7 +95,9 @@ extension BigCommerceClient {
     /// `value` with everything but RFC 3986 unreserved characters (and `extra`) percent-encoded, so
     /// that `+`, `,`, `&` and spaces in emails or dates arrive as sent.
     static func percentEncoded(_ value: String, keeping extra: String = "") -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let unreserved = CharacterSet(
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+        )
         let allowed = unreserved.union(CharacterSet(charactersIn: extra))
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }

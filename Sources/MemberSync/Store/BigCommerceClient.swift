@@ -135,7 +135,10 @@ public final class BigCommerceClient: CustomerStore {
         let items = try decodeArray([BigCommerceWire.Order].self, from: try await perform(endpoint), endpoint)
         return try items.map { item in
             guard let order = item.storeOrder else {
-                throw StoreError.invalidResponse(endpoint: endpoint.label, detail: "order \(item.id) has an unreadable date")
+                throw StoreError.invalidResponse(
+                    endpoint: endpoint.label,
+                    detail: "order \(item.id) has an unreadable date"
+                )
             }
             return order
         }

@@ -94,7 +94,11 @@ struct BigCommerceClientErrorTests {
         let client = try makeClient(transport, events: events) { $0.maxAttempts = 2 }
 
         var errors: [StoreError?] = []
-        errors.append(await storeError { _ = try await client.updateCustomers([CustomerUpdate(customerID: 1, record: record(1))]) })
+        errors.append(
+            await storeError {
+                _ = try await client.updateCustomers([CustomerUpdate(customerID: 1, record: record(1))])
+            }
+        )
         errors.append(await storeError { _ = try await client.customers(withIDs: [1]) })
         errors.append(await storeError { _ = try await client.customers(withIDs: [1]) })
         errors.append(await storeError { _ = try await client.createCustomers([record(1)]) })

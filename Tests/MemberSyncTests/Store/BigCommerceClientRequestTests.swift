@@ -186,7 +186,9 @@ struct BigCommerceClientRequestTests {
     }
 
     @Test func countsRequestsByKindAndOutcome() async throws {
-        let transport = FakeTransport([.answer(answer(429)), .answer(answer(200, "[]")), .answer(answer(422)), .answer(answer(204))])
+        let transport = FakeTransport([
+            .answer(answer(429)), .answer(answer(200, "[]")), .answer(answer(422)), .answer(answer(204)),
+        ])
         let client = try makeClient(transport)
 
         _ = try await client.customerGroups()
@@ -213,7 +215,9 @@ struct BigCommerceClientRequestTests {
         }
     }
 
-    @Test(arguments: ["http://127.0.0.1:8080", "http://localhost:9000/", "http://[::1]:8080", "https://api.bigcommerce.com"])
+    @Test(arguments: [
+        "http://127.0.0.1:8080", "http://localhost:9000/", "http://[::1]:8080", "https://api.bigcommerce.com",
+    ])
     func acceptsTLSOrLoopbackURLs(url: String) throws {
         let configuration = BigCommerceClient.Configuration(
             apiURL: URL(string: url)!,

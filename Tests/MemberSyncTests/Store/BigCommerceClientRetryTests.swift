@@ -1,6 +1,7 @@
 import Foundation
-@testable import MemberSync
 import Testing
+
+@testable import MemberSync
 
 struct BigCommerceClientRetryTests {
     private let lost = HTTPTransportError(kind: .answerLost, reason: "timed out")
@@ -10,7 +11,10 @@ struct BigCommerceClientRetryTests {
         let clock = TestClock()
         let events = EventLog()
         let transport = FakeTransport(
-            [.answer(answer(503)), .fail(lost), .answer(answer(200, customersBody([customerJSON(id: 3, email: "a@b.test")])))],
+            [
+                .answer(answer(503)), .fail(lost),
+                .answer(answer(200, customersBody([customerJSON(id: 3, email: "a@b.test")]))),
+            ],
             clock: clock
         )
         let client = try makeClient(transport, clock: clock, events: events)

@@ -146,5 +146,7 @@ func bodyObjects(_ request: HTTPRequest) -> [[String: Any]] {
 
 extension HTTPRequest {
     /// The raw (still percent-encoded) query of the request.
-    var rawQuery: String { url.absoluteString.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+    var rawQuery: String {
+        url.absoluteString.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+    }
 }
