@@ -53,6 +53,9 @@ actor AsyncSemaphore {
         }
     }
 
+    /// How many tasks are waiting for a permit.
+    var waiterCount: Int { waiters.count }
+
     private func cancelWaiter(_ id: UInt64) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: index).continuation.resume(throwing: CancellationError())

@@ -80,6 +80,23 @@ struct BigCommerceClientPacingTests {
         #expect(clock.sleeps == [.seconds(5)])
     }
 
+    @Test func unreadableOrZeroWaitHeadersStillWaitAtLeastOneSecond() async throws {
+        let clock = TestClock()
+        let transport = FakeTransport(
+            [
+                .answer(answer(429, headers: ["x-rate-limit-time-reset-ms": "NaN", "x-retry-after": "-3"])),
+                .answer(answer(429, headers: ["x-rate-limit-time-reset-ms": "0", "x-retry-after": "0"])),
+            ],
+            clock: clock
+        )
+        let client = try makeClient(transport, clock: clock)
+
+        _ = try await client.customers(withIDs: [1])
+
+        #expect(clock.sleeps.count == 2)
+        #expect(clock.sleeps.allSatisfy { $0 >= .seconds(1) && $0 <= .seconds(30) })
+    }
+
     @Test func treatsRateLimitServerErrorAsRateLimit() async throws {
         let clock = TestClock()
         let body = #"{"status":500,"title":"API rate limit exceeded"}"#
