@@ -36,7 +36,7 @@ public struct AgentContext: Sendable {
     }
 
     /// Opens the state file and makes an engine on it.
-    public func makeEngine(state: StateStore) -> SyncEngine {
+    public func makeEngine(state: sending StateStore) -> SyncEngine {
         var options = SyncEngine.Options()
         options.graceDays = configuration.membership.graceDays
         options.timeZone = configuration.timeZone

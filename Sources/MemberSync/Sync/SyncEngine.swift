@@ -85,7 +85,7 @@ public actor SyncEngine {
 
     public init(
         source: MCTradeSource,
-        state: StateStore,
+        state: sending StateStore,
         store: any CustomerStore,
         options: Options = Options(),
         logger: Logger,
