@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "membersync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "membersync", targets: ["MemberSyncCLI"]),
         .executable(name: "bc-sandbox", targets: ["BCSandboxCLI"]),
