@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "MCTradeDemo", dependencies: ["SQLiteDB"], path: "fixtures/MCTradeDemo"),
         .executableTarget(
             name: "MemberSyncDemo",
-            dependencies: ["MCTradeDemo", "SQLiteDB"],
+            dependencies: ["MCTradeDemo", "SQLiteDB", "BCSandbox"],
             path: "fixtures/MemberSyncDemo"
         ),
         .testTarget(name: "MemberSyncTests", dependencies: ["MemberSync", "MCTradeDemo", "SQLiteDB"]),
