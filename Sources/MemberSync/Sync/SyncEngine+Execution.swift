@@ -91,6 +91,13 @@ extension SyncEngine {
     }
 
     func recordAccepted(_ update: PlannedUpdate, customer: StoreCustomer, counts: inout RunCounts) throws {
+        if let profileID = update.profileID, try state.pendingCreates()[profileID] != nil {
+            logger.notice(
+                "create in doubt settled: the customer existed and was adopted",
+                metadata: ["profile.id": "\(profileID)", "customer.id": "\(update.customerID)"]
+            )
+            try state.clearPendingCreate(profileID: profileID)
+        }
         try state.transaction {
             try state.recordSent(update.record, customerID: update.customerID)
             guard let profileID = update.profileID else { return }

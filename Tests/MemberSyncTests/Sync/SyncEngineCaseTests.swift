@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import MemberSync
+
+/// The cases of real sync failures (shared/cases), each pinned against the engine with a real MC Trade
+/// file, a real state file and an in-memory store.
+@Suite struct SyncEngineCaseTests {
+    @Test func lostCreateAnswerIsSettledByLookingTheEmailUpNotBySecondCreate() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        let first = try await harness.sync()
+        #expect(first.outcome == .partial)
+        #expect(try harness.state().pendingCreates()[2001] != nil)
+
+        let second = try await harness.sync()
+        #expect(second.outcome == .ok)
+        let customers = harness.store.customers.filter { $0.record.emailKey == "ada.kovacs@example.test" }
+        #expect(customers.count == 1)
+        #expect(try harness.state().links()[2001] == customers.first?.id)
+        let posts = harness.store.log.filter { $0.hasPrefix("POST") }
+        #expect(posts.count == 1)
+        let lookupIndex = harness.store.log.lastIndex { $0.hasPrefix("GET email:in") || $0.hasPrefix("GET list") }
+        let postIndex = harness.store.log.firstIndex { $0.hasPrefix("POST") }!
+        #expect(lookupIndex! > postIndex)
+    }
+
+    @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
+        let harness = try EngineHarness()
+        let existing = harness.store.seed(
+            CustomerRecord(email: "Grace.Hollis@example.test", firstName: "G", lastName: "H", company: "", phone: "", customerGroupID: 0)
+        )
+        try harness.member(2002, "Grace", "Hollis", email: "grace.hollis@example.test")
+        let result = try await harness.sync()
+        #expect(result.outcome == .ok)
+        #expect(harness.store.customers.count == 1)
+        let customer = harness.store.customers[0]
+        #expect(customer.id == existing)
+        #expect(customer.record.customerGroupID == 4)
+        #expect(customer.record.firstName == "Grace")
+        #expect(!harness.store.log.contains { $0.hasPrefix("POST") })
+    }
+
+    @Test func emailCaseAndSpacesNeverMakeANewIdentity() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2003, "Linus", "Ortega", email: "linus.ortega@example.test")
+        try await harness.sync()
+        let before = harness.store.log.count
+        try harness.mctrade.updateProfile(id: 2003, set: ["email": "Linus.Ortega@Example.TEST"])
+        try await harness.sync()
+        #expect(harness.store.log.count == before)
+
+        try harness.member(2004, "Mei", "Tanaka", email: "  mei.tanaka@example.test ")
+        try harness.member(2005, "Mei", "Tanaka", email: "MEI.TANAKA@example.test")
+        try await harness.sync()
+        let mei = harness.store.customers.filter { $0.record.emailKey == "mei.tanaka@example.test" }
+        #expect(mei.count == 1)
+        #expect(mei.first?.record.email == "mei.tanaka@example.test")
+        #expect(try harness.state().links()[2004] == mei.first?.id)
+        let duplicate = try harness.report().first { $0.profileID == 2005 }
+        #expect(duplicate?.code == .duplicateEmail)
+        #expect(duplicate?.relatedProfileID == 2004)
+    }
+
+    @Test func oneRefusedRecordIsIsolatedAndTheRestOfTheBatchLands() async throws {
+        let harness = try EngineHarness()
+        for id in 3001...3010 {
+            try harness.member(id, "Name\(id)", "Member", email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test")
+        }
+        harness.store.state.withLock { $0.refusedEmails = ["m3007@example.test"] }
+        let result = try await harness.sync()
+        #expect(result.outcome == .partial)
+        #expect(harness.store.customers.count == 8)
+        #expect(!harness.store.log.contains { $0.contains("omar.said") })
+        let report = try harness.report()
+        #expect(report.contains { $0.profileID == 3008 && $0.code == .invalidEmail })
+        let refused = report.first { $0.profileID == 3007 && $0.code == .storeRejected }
+        #expect(refused?.message.contains("cannot be used") == true)
+
+        let posts = harness.store.log.filter { $0.hasPrefix("POST") }.count
+        try await harness.sync()
+        #expect(harness.store.log.filter { $0.hasPrefix("POST") }.count == posts, "a refused record is not resent unchanged")
+
+        try harness.mctrade.updateProfile(id: 3007, set: ["email": "m3007.new@example.test"])
+        try await harness.sync()
+        #expect(harness.store.customers.count == 9)
+    }
+
+    @Test func failedWritesAreRetriedOnTheNextPassWithoutAnyChange() async throws {
+        let harness = try EngineHarness()
+        for id in 5001...5003 { try harness.member(id, "P\(id)", "Member", email: "p\(id)@example.test") }
+        harness.store.state.withLock {
+            $0.writeFailure = .unavailable(endpoint: "POST /v3/customers", attempts: 5, lastError: "status 500")
+        }
+        let first = try await harness.sync()
+        #expect(first.outcome == .partial)
+        #expect(try harness.report().filter { $0.code == .storeUnavailable }.count == 3)
+
+        harness.store.state.withLock { $0.writeFailure = nil }
+        let second = try await harness.sync()
+        #expect(second.outcome == .ok)
+        #expect(harness.store.customers.count == 3)
+        #expect(try harness.report().isEmpty)
+    }
+
+    @Test func customerDeletedInTheStoreIsRecreatedAndOtherUpdatesLand() async throws {
+        let harness = try EngineHarness()
+        try harness.member(7001, "Ana", "Lund", email: "ana@example.test")
+        try harness.member(7002, "Bo", "Lund", email: "bo@example.test")
+        try await harness.sync()
+        let ana = harness.store.customer(withEmail: "ana@example.test")!
+        harness.store.state.withLock { _ = $0.customers.removeValue(forKey: ana.id) }
+
+        try harness.mctrade.updateProfile(id: 7001, set: ["phone": "555-0101"])
+        try harness.mctrade.updateProfile(id: 7002, set: ["phone": "555-0102"])
+        let result = try await harness.sync()
+        #expect(result.outcome == .ok)
+        #expect(harness.store.customer(withEmail: "bo@example.test")?.record.phone == "555-0102")
+        let recreated = harness.store.customer(withEmail: "ana@example.test")
+        #expect(recreated?.record.phone == "555-0101")
+        #expect(try harness.state().links()[7001] == recreated?.id)
+
+        harness.store.state.withLock { _ = $0.customers.removeValue(forKey: recreated!.id) }
+        try await harness.fullSync()
+        #expect(harness.store.customer(withEmail: "ana@example.test") != nil)
+    }
+
+    @Test func lapsedMainContactLeavesAtTheNextFullSyncWithoutAChangeRow() async throws {
+        for includeNonmembers in [false, true] {
+            let harness = try EngineHarness(includeNonmembers: includeNonmembers)
+            try harness.mctrade.insertOrganization(id: 9001, name: "Lapsing Co", isMember: true, memberExpiresOn: EngineHarness.day(0))
+            try harness.mctrade.insertIndividual(id: 9002, firstName: "Kim", lastName: "Lee", email: "kim@example.test")
+            try harness.mctrade.relate(individual: 9002, organization: 9001, isMainContact: true)
+            // Enough other members that one leaving stays under the 20 % safety rail.
+            for id in 9100..<9110 { try harness.member(id, "M\(id)", "Member", email: "m\(id)@example.test") }
+            try await harness.sync()
+            #expect(harness.store.customer(withEmail: "kim@example.test")?.record.customerGroupID == 4)
+
+            let tomorrow = Date().addingTimeInterval(86_400)
+            _ = try await harness.engine(now: tomorrow).runFullSync()
+            let group = harness.store.customer(withEmail: "kim@example.test")?.record.customerGroupID
+            #expect(group == (includeNonmembers ? 3 : 0))
+        }
+    }
+
+    @Test func accentedAndNonLatinNamesArriveIntactAndComposedFormsCostNothing() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Nguyễn Thị", "Ngọc", email: "ngoc@example.test")
+        try harness.member(2, "Zoë", "Ångström", email: "zoe@example.test")
+        try harness.member(3, "王", "小明", email: "wang@example.test")
+        try harness.member(4, "Sam 🚀", "Rivera", email: "sam@example.test")
+        try harness.member(5, "Zoe\u{0308}", "Park", email: "zoe.park@example.test")
+        try harness.member(6, String(repeating: "é", count: 99) + "👩‍👩‍👧", "Long", email: "long@example.test")
+        try await harness.sync()
+        #expect(harness.store.customer(withEmail: "ngoc@example.test")?.record.firstName == "Nguyễn Thị")
+        #expect(harness.store.customer(withEmail: "zoe.park@example.test")?.record.firstName == "Zoë")
+        let long = harness.store.customer(withEmail: "long@example.test")!.record.firstName
+        #expect(long.unicodeScalars.count <= 100)
+        #expect(long == String(repeating: "é", count: 99))
+
+        let before = harness.store.log.count
+        try harness.mctrade.updateProfile(id: 2, set: ["first_name": "Zoe\u{0308}"])
+        try await harness.sync()
+        #expect(harness.store.log.count == before)
+    }
+}
