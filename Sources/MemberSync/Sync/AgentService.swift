@@ -41,12 +41,14 @@ public final class AgentService: Sendable {
         while !signal.isStopRequested {
             do {
                 let result = try await runOnePass()
+                await engine.notePassSucceeded()
                 if lastProblem != nil { logger.notice("recovered; back to normal") }
                 lastProblem = nil
                 // A refused full sync stays owed; asking again every poll would only spend the quota.
                 backoff = result.outcome == .refused ? .seconds(300) : options.pollInterval
                 await afterPass(result)
             } catch {
+                await engine.notePassFailure(error)
                 let problem = "\(error)"
                 if problem != lastProblem { logger.error("pass failed; will try again", metadata: ["error": "\(problem)"]) }
                 lastProblem = problem

@@ -101,7 +101,8 @@ extension SyncEngine {
             for id in scope where !planned.contains(id) { try state.completeOutbox(profileID: id) }
         }
         var counts = result.counts
-        let failed = try await execute(plan, counts: &counts)
+        let failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
+        try state.setMeta(MetaKey.writesStopped, nil)
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial

@@ -4,8 +4,9 @@ extension SyncEngine {
     /// Sends a plan's writes and records every answer in the state as it comes: links only once the
     /// store confirmed them, failures kept in the outbox with their reason. Returns the profiles that
     /// failed. Throws `SyncError.writesStopped` (after recording) when the store refuses the token.
-    func execute(_ plan: SyncPlan, counts: inout RunCounts) async throws -> Set<Int> {
+    func execute(_ plan: SyncPlan, groups: [Int], counts: inout RunCounts) async throws -> Set<Int> {
         var failed = Set<Int>()
+        var groupsChecked = false
         for update in plan.updates where !update.needsWrite {
             try recordAccepted(update, customer: StoreCustomer(id: update.customerID, record: update.record), counts: &counts)
         }
@@ -13,6 +14,7 @@ extension SyncEngine {
         let updates = plan.updates.filter(\.needsWrite)
         for wave in waves(of: updates) {
             let outcomes = await sendWave(wave) { await writer.send(updates: $0) }
+            try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
             for (update, outcome) in outcomes {
                 try await record(update, outcome: outcome, counts: &counts, failed: &failed)
             }
@@ -23,6 +25,7 @@ extension SyncEngine {
                 try state.markCreatesSent(wave.flatMap { $0 }.map { ($0.profileID, $0.record.email) })
             }
             let outcomes = await sendWave(wave) { await writer.send(creates: $0) }
+            try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
             for (create, outcome) in outcomes {
                 try await record(create, outcome: outcome, counts: &counts, failed: &failed)
             }
@@ -50,6 +53,20 @@ extension SyncEngine {
             var results: [(Int, [(Item, WriteOutcome)])] = []
             for await result in group { results.append(result) }
             return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    /// A refusal may mean that a group was deleted in the store since it was last seen: then every write
+    /// must stop (nothing is recorded as refused). Asks the store once per pass.
+    func checkGroupsAfterRefusal(_ outcomes: [WriteOutcome], groups: [Int], checked: inout Bool) async throws {
+        guard !checked, outcomes.contains(where: { if case .refused = $0 { return true } else { return false } })
+        else { return }
+        checked = true
+        let existing = Set(try await store.customerGroups().map(\.id))
+        let missing = groups.filter { !existing.contains($0) }
+        if !missing.isEmpty {
+            try state.setMeta(MetaKey.verifiedGroups, existing.sorted().map(String.init).joined(separator: ","))
+            throw SyncError.groupsMissing(missing)
         }
     }
 

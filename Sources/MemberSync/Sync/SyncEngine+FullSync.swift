@@ -34,7 +34,7 @@ extension SyncEngine {
         var counts = result.counts
         let failed: Set<Int>
         do {
-            failed = try await execute(plan, counts: &counts)
+            failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
         } catch {
             counts.requests = await requestTotal() - requestsBefore
             try state.finishRun(runID, result: PassResult.Outcome.failed.rawValue, counts: counts, message: "\(error)")

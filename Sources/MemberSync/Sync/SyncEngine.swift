@@ -180,6 +180,20 @@ public actor SyncEngine {
         )
     }
 
+    /// Remembers why the last pass failed, for `status`: writes stopped (401/403) or degraded (store or
+    /// MC Trade unavailable). Cleared by the next pass that finishes.
+    public func notePassFailure(_ error: any Error) {
+        if let storeError = error as? StoreError, storeError.stopsWrites {
+            try? state.setMeta(MetaKey.writesStopped, storeError.description)
+        }
+        try? state.setMeta(MetaKey.degraded, "\(error)")
+    }
+
+    /// Clears the failure noted by `notePassFailure`.
+    public func notePassSucceeded() {
+        try? state.setMeta(MetaKey.degraded, nil)
+    }
+
     func requestTotal() async -> Int {
         await store.requestCounts().total
     }
