@@ -1,0 +1,128 @@
+import Foundation
+import SQLiteDB
+import Testing
+@testable import MemberSync
+
+/// The engine's safety rails and its reactions to a change log that moved under it.
+@Suite struct SyncEngineSafetyTests {
+    func harnessWithMembers(_ count: Int) async throws -> EngineHarness {
+        let harness = try EngineHarness()
+        for id in 1...count { try harness.member(id, "First\(id)", "Last", email: "p\(id)@example.test") }
+        try await harness.sync()
+        return harness
+    }
+
+    @Test func fullSyncRefusesToEmptyTheGroupsWhenMCTradeYieldsNobody() async throws {
+        let harness = try await harnessWithMembers(5)
+        try harness.mctrade.execute("DELETE FROM relationships; DELETE FROM profiles")
+        let result = try await harness.fullSync()
+        #expect(result.outcome == .refused)
+        #expect(result.messages.joined().contains("no profiles"))
+        #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 4 })
+
+        let forced = try await harness.fullSync(force: true)
+        #expect(forced.outcome == .ok)
+        #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 0 })
+    }
+
+    @Test func fullSyncRefusesToMoveMoreThanTheAllowedShareOutOfTheirGroup() async throws {
+        let harness = try await harnessWithMembers(10)
+        for id in 1...3 { try harness.mctrade.updateProfile(id: id, set: ["is_member": 0]) }
+        let result = try await harness.fullSync()
+        #expect(result.outcome == .refused)
+        #expect(result.messages.joined().contains("3 of 10"))
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 10)
+
+        try harness.mctrade.updateProfile(id: 3, set: ["is_member": 1])
+        let allowed = try await harness.fullSync()
+        #expect(allowed.outcome == .ok)
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 8)
+    }
+
+    @Test func changeLogPurgedPastTheCursorTriggersAFullSync() async throws {
+        let harness = try await harnessWithMembers(2)
+        try harness.mctrade.updateProfile(id: 1, set: ["phone": "1"])
+        try harness.mctrade.updateProfile(id: 2, set: ["phone": "2"])
+        _ = try harness.mctrade.purgeChanges(through: try harness.mctrade.maxChangeID())
+        try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Later"])
+        let result = try await harness.sync()
+        #expect(result.kind == .full)
+        #expect(harness.store.customer(withEmail: "p2@example.test")?.record.phone == "2")
+        #expect(harness.store.customer(withEmail: "p1@example.test")?.record.lastName == "Later")
+    }
+
+    @Test func mcTradeRestoredFromAnOlderCopyTriggersAFullSync() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Ada", "One", email: "ada@example.test")
+        let backup = harness.directory.appendingPathComponent("backup.sqlite").path
+        try harness.mctrade.execute("VACUUM INTO '\(backup)'")
+        try harness.member(2, "Bob", "Two", email: "bob@example.test")
+        try harness.mctrade.updateProfile(id: 2, set: ["phone": "3"])
+        try await harness.sync()
+        #expect(harness.store.customers.count == 2)
+
+        try FileManager.default.removeItem(atPath: harness.mctrade.path)
+        try? FileManager.default.removeItem(atPath: harness.mctrade.path + "-wal")
+        try? FileManager.default.removeItem(atPath: harness.mctrade.path + "-shm")
+        try FileManager.default.copyItem(atPath: backup, toPath: harness.mctrade.path)
+        let result = try await harness.sync()
+        #expect(result.kind == .full)
+        // Bob is missing from the restored copy: one of two linked customers would leave, past the rail.
+        #expect(result.outcome == .refused)
+        #expect(harness.store.customer(withEmail: "bob@example.test")?.record.customerGroupID == 4)
+        #expect(try await harness.fullSync(force: true).outcome == .ok)
+        #expect(harness.store.customer(withEmail: "bob@example.test")?.record.customerGroupID == 0)
+    }
+
+    @Test func missingMCTradeFileIsAnErrorNotEveryoneLeaving() async throws {
+        let harness = try await harnessWithMembers(3)
+        let moved = harness.mctrade.path + ".away"
+        try FileManager.default.moveItem(atPath: harness.mctrade.path, toPath: moved)
+        await #expect(throws: SourceError.self) { try await harness.sync() }
+        await #expect(throws: SourceError.self) { try await harness.fullSync() }
+        #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 4 })
+        try FileManager.default.moveItem(atPath: moved, toPath: harness.mctrade.path)
+        #expect(try await harness.sync().outcome == .ok)
+    }
+
+    @Test func cursorAndOutboxMoveTogetherAndWorkSurvivesAFailedPass() async throws {
+        let harness = try await harnessWithMembers(2)
+        harness.store.state.withLock {
+            $0.writeFailure = .unavailable(endpoint: "PUT /v3/customers", attempts: 5, lastError: "status 503")
+        }
+        try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
+        let failed = try await harness.sync()
+        #expect(failed.outcome == .partial)
+        let state = try harness.state()
+        #expect(try state.cursor() == Int64(try harness.mctrade.maxChangeID()))
+        #expect(try state.outbox().map(\.profileID) == [1])
+
+        harness.store.state.withLock { $0.writeFailure = nil }
+        #expect(try await harness.sync().outcome == .ok)
+        #expect(harness.store.customer(withEmail: "p1@example.test")?.record.lastName == "Changed")
+        #expect(try harness.state().outbox().isEmpty)
+    }
+
+    @Test func unauthorizedStopsWritesAndKeepsTheWork() async throws {
+        let harness = try await harnessWithMembers(2)
+        harness.store.state.withLock { $0.writeFailure = .unauthorized(endpoint: "PUT /v3/customers") }
+        try harness.mctrade.updateProfile(id: 2, set: ["last_name": "Changed"])
+        await #expect(throws: SyncError.self) { try await harness.sync() }
+        #expect(try harness.state().meta(MetaKey.writesStopped)?.contains("token") == true)
+        #expect(try harness.state().outbox().map(\.profileID) == [2])
+
+        harness.store.state.withLock { $0.writeFailure = nil }
+        #expect(try await harness.sync().outcome == .ok)
+        #expect(try harness.state().meta(MetaKey.writesStopped) == nil)
+    }
+
+    @Test func groupDeletedInTheStoreStopsAllWrites() async throws {
+        let harness = try await harnessWithMembers(2)
+        harness.store.state.withLock { $0.groups.removeAll { $0.id == 4 } }
+        harness.store.state.withLock { $0.writeFailure = .rejected(endpoint: "PUT /v3/customers", status: 422, title: "group", errors: [:]) }
+        try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
+        await #expect(throws: SyncError.self) { try await harness.sync() }
+        #expect(try harness.state().outbox().allSatisfy { !$0.isHeld })
+        await #expect(throws: SyncError.self) { try await harness.fullSync() }
+    }
+}
