@@ -207,6 +207,22 @@ struct LeavingTests {
         #expect(plan.groupRemovals.isEmpty)
     }
 
+    @Test func fullSyncOverAStoreThatAlreadyMatchesWritesNothing() {
+        var scenario = PlanScenario(
+            profiles: [F.person(1, member: true), F.person(2), F.person(3), F.organization(10)],
+            relationships: [F.tie(3, 10, mainContact: true)]
+        )
+        scenario.link(1, to: 100)
+        scenario.link(3, to: 300)
+        scenario.link(2, to: 200, holding: memberRecord(2, group: 0))
+        scenario.customers.append(PlanScenario.stranger(400, email: "shopper@example.test", group: 0))
+        let plan = scenario.plan()
+        #expect(plan.writeCount == 0)
+        #expect(plan.updates.isEmpty)
+        #expect(plan.creates.isEmpty)
+        #expect(plan.unchanged == 2)
+    }
+
     // MARK: - C12: a lapsed member organization
 
     func lapsedOrganization(nonmembers: Bool) -> PlanScenario {
