@@ -9,7 +9,8 @@ public struct SyncPlanner: Sendable {
     public let context: PlanContext
     public let store: StoreView
     let customerOwners: [Int: Int]
-    let claims: [String: [Int]]
+    /// Email key → the profiles that want it and whose email may be written.
+    private(set) var claims: [String: [Int]]
 
     public init(evaluations: [Int: ProfileEvaluation], context: PlanContext, store: StoreView) {
         self.evaluations = evaluations
@@ -18,11 +19,18 @@ public struct SyncPlanner: Sendable {
         var owners: [Int: Int] = [:]
         for (profile, customer) in context.links { owners[customer] = profile }
         self.customerOwners = owners
-        var claims: [String: [Int]] = [:]
-        for evaluation in evaluations.values where evaluation.isUploadable {
+        self.claims = [:]
+        for evaluation in evaluations.values where isClaimant(evaluation) {
             if let key = evaluation.wantedEmailKey { claims[key, default: []].append(evaluation.profileID) }
         }
-        self.claims = claims
+    }
+
+    /// True when the profile's wanted email may be written: it is uploadable, or it is linked to a
+    /// customer that still exists (a linked profile with a bad name still gets its new email).
+    func isClaimant(_ evaluation: ProfileEvaluation) -> Bool {
+        if evaluation.isUploadable { return true }
+        guard evaluation.groupID != nil, let customerID = context.links[evaluation.profileID] else { return false }
+        return currentRecord(of: customerID) != nil
     }
 
     /// The plan for the profiles in `scope`.
@@ -49,7 +57,9 @@ public struct SyncPlanner: Sendable {
         }
         // Unlinked, or linked to a customer that no longer exists in the store.
         for problem in evaluation.problems {
-            builder.report(ReportEntry(profileID: id, code: problem.code, field: problem.field, message: problem.message))
+            builder.report(
+                ReportEntry(profileID: id, code: problem.code, field: problem.field, message: problem.message)
+            )
         }
         guard evaluation.isUploadable, let record = evaluation.record, let key = evaluation.wantedEmailKey else {
             return
@@ -93,17 +103,9 @@ public struct SyncPlanner: Sendable {
             )
             keepCurrentValue(of: problem.field, from: current, in: &wanted)
         }
-        if wanted.emailKey != current.emailKey, let holder = emailHolder(wanted.emailKey, besides: customerID) {
-            builder.report(
-                ReportEntry(
-                    profileID: id,
-                    code: .emailConflict,
-                    field: "email",
-                    message: "new email is held by store customer \(holder); the store keeps the old email",
-                    relatedProfileID: customerOwners[holder],
-                    customerID: customerID
-                )
-            )
+        let key = wanted.emailKey
+        if key != current.emailKey, let entry = emailRefusal(id, key: key, customerID: customerID) {
+            builder.report(entry)
             wanted.email = current.email
         }
         if isHeld(id, record: wanted) {
@@ -162,6 +164,30 @@ public struct SyncPlanner: Sendable {
         )
     }
 
+    /// Why a linked profile cannot move its customer to its new email: another store customer holds it
+    /// (`email_conflict`), or another profile wins it (`duplicate_email`); nil when it can.
+    func emailRefusal(_ id: Int, key: String, customerID: Int) -> ReportEntry? {
+        if let holder = emailHolder(key, besides: customerID) {
+            return ReportEntry(
+                profileID: id,
+                code: .emailConflict,
+                field: "email",
+                message: "new email is held by store customer \(holder); the store keeps the old email",
+                relatedProfileID: customerOwners[holder],
+                customerID: customerID
+            )
+        }
+        guard let winner = emailWinner(key), winner != id else { return nil }
+        return ReportEntry(
+            profileID: id,
+            code: .duplicateEmail,
+            field: "email",
+            message: "new email is also wanted by profile \(winner), which gets it; the store keeps the old email",
+            relatedProfileID: winner,
+            customerID: customerID
+        )
+    }
+
     // MARK: - Profiles that section 1 gives no group
 
     func planUngrouped(profileID id: Int, into builder: inout PlanBuilder) {
@@ -175,7 +201,9 @@ public struct SyncPlanner: Sendable {
         else { return }
         var record = current
         record.customerGroupID = 0
-        builder.update(PlannedUpdate(customerID: customerID, profileID: id, record: record, previous: current, reason: .leave))
+        builder.update(
+            PlannedUpdate(customerID: customerID, profileID: id, record: record, previous: current, reason: .leave)
+        )
     }
 
     /// Customers in a managed group whose profile (if any) section 1 gives no group: a full sync only.

@@ -102,15 +102,17 @@ public struct MembershipRules: Sendable {
         return ties
     }
 
+    /// The group and the rule that gives it; nil when section 1 gives none. Without a member group the
+    /// settings are incomplete and nobody gets a group: the non-member group is only for those whom
+    /// rules 1 to 3 leave out, which cannot be told without a member group.
     func group(for profile: Profile, ties: OrganizationTies) -> (Int, GroupRule)? {
-        if let memberGroup = settings.memberGroupID {
-            if isMember(profile) { return (memberGroup, .ownMembership) }
-            if settings.includePrimaryRelated, let org = ties.primaryMemberOrgs.first {
-                return (memberGroup, .primaryMemberOrganization(org))
-            }
-            if settings.includeMainContacts, let org = ties.mainContactMemberOrgs.first {
-                return (memberGroup, .mainContactOfMemberOrganization(org))
-            }
+        guard let memberGroup = settings.memberGroupID else { return nil }
+        if isMember(profile) { return (memberGroup, .ownMembership) }
+        if settings.includePrimaryRelated, let org = ties.primaryMemberOrgs.first {
+            return (memberGroup, .primaryMemberOrganization(org))
+        }
+        if settings.includeMainContacts, let org = ties.mainContactMemberOrgs.first {
+            return (memberGroup, .mainContactOfMemberOrganization(org))
         }
         if settings.includeIndividualNonmembers, let nonmemberGroup = settings.nonmemberGroupID,
             ties.primaryMemberOrgs.isEmpty, ties.mainContactMemberOrgs.isEmpty
@@ -175,15 +177,19 @@ public struct MembershipRules: Sendable {
     }
 
     func noGroupExplanation(_ profile: Profile, ties: OrganizationTies) -> String {
+        guard settings.memberGroupID != nil else {
+            return "not uploaded: the settings are incomplete: no member group is chosen"
+        }
         var reasons: [String] = []
-        if settings.memberGroupID == nil { reasons.append("no member group is chosen in the settings") }
         if profile.isMember {
             reasons.append("membership expired on \(profile.memberExpiresOn ?? "?") (grace \(graceDays) days)")
         } else {
             reasons.append("not a member")
         }
         if !ties.primaryMemberOrgs.isEmpty && !settings.includePrimaryRelated {
-            reasons.append("primary member organization \(ties.primaryMemberOrgs[0]) but include_primary_related is off")
+            reasons.append(
+                "primary member organization \(ties.primaryMemberOrgs[0]) but include_primary_related is off"
+            )
         }
         if !ties.mainContactMemberOrgs.isEmpty && !settings.includeMainContacts {
             reasons.append("main contact of \(ties.mainContactMemberOrgs[0]) but include_main_contacts is off")
