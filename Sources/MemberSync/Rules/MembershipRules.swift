@@ -25,7 +25,8 @@ public struct MembershipRules: Sendable {
     /// An expiry date that cannot be read counts as expired: member pricing is for members only.
     public func isMember(_ profile: Profile) -> Bool {
         guard isLive(profile), profile.isMember else { return false }
-        guard let expiry = profile.memberExpiresOn, !TextNormalizer.trimmed(expiry).isEmpty else { return true }
+        // Only NULL means "no expiry" (sync-rules 1); an empty or unreadable date counts as expired.
+        guard let expiry = profile.memberExpiresOn else { return true }
         guard let day = CalendarDay(expiry) else { return false }
         return day >= earliestValidExpiry
     }

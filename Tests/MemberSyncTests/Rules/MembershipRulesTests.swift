@@ -91,7 +91,7 @@ struct MembershipRulesTests {
         #expect(group(of: 1, [F.person(1, member: true, expires: F.day(-1))], graceDays: -5) == nil)
     }
 
-    @Test(arguments: ["2026-13-01", "2026-02-30", "15/06/2027", "2027-6-15", "next year", "２０２７-０６-１５"])
+    @Test(arguments: ["2026-13-01", "2026-02-30", "15/06/2027", "2027-6-15", "next year", "２０２７-０６-１５", "", "  "])
     func unreadableExpiryDateCountsAsExpired(expires: String) {
         #expect(group(of: 1, [F.person(1, member: true, expires: expires)], graceDays: 10) == nil)
     }
