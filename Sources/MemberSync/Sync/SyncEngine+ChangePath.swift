@@ -122,7 +122,8 @@ extension SyncEngine {
         }
         guard !keys.isEmpty else { return scope }
         var widened = scope
-        for evaluation in evaluations.values where evaluation.isUploadable {
+        // Every profile with a group that wants one of these emails (linked ones with a bad name included).
+        for evaluation in evaluations.values where evaluation.groupID != nil {
             if let key = evaluation.wantedEmailKey, keys.contains(key) { widened.insert(evaluation.profileID) }
         }
         return widened
