@@ -21,6 +21,10 @@ enum SyncCommand {
         var lock: ProcessLock?
         if !isDryRun {
             let statePath = context.configuration.stateDatabasePath
+            // A running service is asked at once; another one-shot command is waited for.
+            if let holder = ProcessLock.currentHolder(statePath: statePath), holder.command.hasPrefix("run") {
+                return try handOver(to: holder, context: context, isFull: isFull)
+            }
             let attempt = try ProcessLock.acquire(statePath: statePath, command: "sync", timeout: waitSeconds ?? 60)
             if let holder = attempt.holder {
                 return try handOver(to: holder, context: context, isFull: isFull)
