@@ -49,7 +49,8 @@ enum PassSummary {
                     + "group \(record.customerGroupID)"
             )
         }
-        for update in writes {
+        let removals = plan.groupRemovals
+        for update in writes where !removals.contains(update) {
             let who = update.profileID.map { "profile \($0)" } ?? "no profile"
             var line = "  update customer \(update.customerID) (\(who), \(update.reason.rawValue)):"
             if let previous = update.previous {
@@ -60,6 +61,14 @@ enum PassSummary {
                 line += " all fields"
             }
             lines.append(line)
+        }
+        if !removals.isEmpty { lines.append("  group removals (\(removals.count)): these customers lose their group") }
+        for removal in removals {
+            let who = removal.profileID.map { "profile \($0) no longer qualifies" } ?? "no profile entitles it (enforce_groups)"
+            let from = removal.previous.map { String($0.customerGroupID) } ?? "?"
+            lines.append(
+                "  remove customer \(removal.customerID) from group \(from) -> group \(removal.record.customerGroupID): \(who)"
+            )
         }
         return lines
     }
