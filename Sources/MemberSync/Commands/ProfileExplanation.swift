@@ -9,9 +9,20 @@ struct ProfileExplanation: Sendable {
         var name: String
         var isMember: Bool
         var isLive: Bool
+        /// The organization's own `is_member` flag and expiry, to show why it is not a member.
+        var memberFlag: Bool
+        var expiresOn: String?
         var relationType: String
         var isPrimary: Bool
         var isMainContact: Bool
+
+        /// `member until 2027-01-01`, `membership expired on 2026-12-01`, `not a member`, `not live`.
+        var standing: String {
+            guard isLive else { return "not live" }
+            if isMember { return "member" + (expiresOn.map { " until \($0)" } ?? "") }
+            if memberFlag { return "membership expired on \(expiresOn ?? "?")" }
+            return "not a member"
+        }
     }
 
     var profileID: Int
@@ -55,6 +66,8 @@ struct ProfileExplanation: Sendable {
                     name: TextNormalizer.normalized(organization.orgName),
                     isMember: rules.isMember(organization),
                     isLive: rules.isLive(organization),
+                    memberFlag: organization.isMember,
+                    expiresOn: organization.memberExpiresOn,
                     relationType: tie.relationType,
                     isPrimary: tie.isPrimary,
                     isMainContact: tie.isMainContact
@@ -115,7 +128,7 @@ struct ProfileExplanation: Sendable {
             var roles = [tie.relationType]
             if tie.isPrimary { roles.append("primary") }
             if tie.isMainContact { roles.append("main contact") }
-            let standing = tie.isMember ? "member" : (tie.isLive ? "not a member" : "not live")
+            let standing = tie.standing
             lines.append("  organization: \(tie.id) '\(tie.name)' (\(standing)): \(roles.joined(separator: ", "))")
         }
         if let evaluation, let record = evaluation.record {
