@@ -63,7 +63,7 @@ public final class ProgressReporter: Sendable {
             if progress.done == 0 || state.started == nil { state.started = time }
             let started = state.started!
             let interval = mode == .terminal ? 0.2 : logInterval
-            let due = state.lastShown.map { time.timeIntervalSince($0) >= interval } ?? (mode == .terminal)
+            let due = time.timeIntervalSince(state.lastShown ?? started) >= interval
             let show = progress.done == progress.total || (progress.done > 0 && due)
             if show { state.lastShown = time }
             if progress.done == progress.total { state = State() }
