@@ -71,7 +71,10 @@ public struct AgentContext: Sendable {
                 ]
             )
         case .waitingForQuota(let milliseconds, let reason):
-            logger.debug("waiting for the store's quota", metadata: ["wait.ms": "\(milliseconds)", "reason": "\(reason.rawValue)"])
+            logger.debug(
+                "waiting for the store's quota",
+                metadata: ["wait.ms": "\(milliseconds)", "reason": "\(reason.rawValue)"]
+            )
         case .retrying(let method, let path, let attempt, let delay, let errorKind):
             logger.notice(
                 "retrying store request",

@@ -12,7 +12,13 @@ enum CheckCommand {
         do {
             configuration = try MemberSyncCommand.loadConfiguration(arguments)
         } catch let error as ConfigurationError {
-            print(CheckResult.fail("config", "\(error)", fix: "fix the file (the README's Configuration section lists every key)").line)
+            print(
+                CheckResult.fail(
+                    "config",
+                    "\(error)",
+                    fix: "fix the file (the README's Configuration section lists every key)"
+                ).line
+            )
             return MemberSyncCommand.exitFailed
         }
         let context = try AgentContext(configuration: configuration)
@@ -23,7 +29,8 @@ enum CheckCommand {
 
     static func render(_ results: [CheckResult]) -> String {
         let failures = results.filter { !$0.passed }.count
-        let summary = failures == 0 ? "all \(results.count) checks passed" : "\(failures) of \(results.count) checks failed"
+        let summary =
+            failures == 0 ? "all \(results.count) checks passed" : "\(failures) of \(results.count) checks failed"
         return (results.map(\.line) + [summary]).joined(separator: "\n")
     }
 }

@@ -57,42 +57,42 @@ enum CommandHelp {
 
     static let operatorHelp: [String: String] = [
         "status": """
-            usage: membersync status --config FILE [--offline] [--max-lag N] [--format text|json]
+        usage: membersync status --config FILE [--offline] [--max-lag N] [--format text|json]
 
-            Cursor and lag behind MC Trade's change log, pending and failed profiles, the last full sync
-            (when, result, counts) and the next, and whether the store answers and accepts the token
-            (one GET; --offline skips it). Exit 1 when unhealthy: no successful full sync for 26 hours,
-            lag over --max-lag changes (default 1000), writes stopped, or the token refused.
-            """,
+        Cursor and lag behind MC Trade's change log, pending and failed profiles, the last full sync
+        (when, result, counts) and the next, and whether the store answers and accepts the token
+        (one GET; --offline skips it). Exit 1 when unhealthy: no successful full sync for 26 hours,
+        lag over --max-lag changes (default 1000), writes stopped, or the token refused.
+        """,
         "explain": """
-            usage: membersync explain PROFILE_ID --config FILE [--format text|json]
+        usage: membersync explain PROFILE_ID --config FILE [--format text|json]
 
-            Evaluates the profile against MC Trade as it is now: the group it belongs in and the rule and
-            organization that decide it (or why none), its linked customer, what was last sent and when,
-            whether it waits or failed in the outbox, and its report rows. Exit 1 when the profile is unknown.
-            """,
+        Evaluates the profile against MC Trade as it is now: the group it belongs in and the rule and
+        organization that decide it (or why none), its linked customer, what was last sent and when,
+        whether it waits or failed in the outbox, and its report rows. Exit 1 when the profile is unknown.
+        """,
         "report": """
-            usage: membersync report --config FILE [--format text|csv|json]
+        usage: membersync report --config FILE [--format text|csv|json]
 
-            Every profile not uploaded or failed, with its reason code, then the conflicts: emails shared
-            by several profiles (duplicate_email) and emails held by another customer (email_conflict).
-            """,
+        Every profile not uploaded or failed, with its reason code, then the conflicts: emails shared
+        by several profiles (duplicate_email) and emails held by another customer (email_conflict).
+        """,
         "check": """
-            usage: membersync check --config FILE
+        usage: membersync check --config FILE
 
-            Checks the configuration, MC Trade's schema and settings, the token (GET customer groups),
-            its scopes (GET customers, GET orders) and that the groups in MC Trade's settings exist.
-            Prints PASS or FAIL per check with what to do; exit 1 on any FAIL.
-            """,
+        Checks the configuration, MC Trade's schema and settings, the token (GET customer groups),
+        its scopes (GET customers, GET orders) and that the groups in MC Trade's settings exist.
+        Prints PASS or FAIL per check with what to do; exit 1 on any FAIL.
+        """,
         "retry": """
-            usage: membersync retry --config FILE [PROFILE_ID ...]
+        usage: membersync retry --config FILE [PROFILE_ID ...]
 
-            Releases refused profiles (all, or the ones named) so that the next pass sends them again.
-            """,
+        Releases refused profiles (all, or the ones named) so that the next pass sends them again.
+        """,
         "groups": """
-            usage: membersync groups --config FILE
+        usage: membersync groups --config FILE
 
-            Lists the store's customer groups, id and name, to choose in MC Trade's BigCommerce settings.
-            """,
+        Lists the store's customer groups, id and name, to choose in MC Trade's BigCommerce settings.
+        """,
     ]
 }

@@ -57,7 +57,8 @@ public enum MemberSyncCommand {
             return "check mctrade.database in the configuration and that this user may read the file "
                 + "('membersync check' tests it)"
         case let error as StoreError where error.stopsWrites:
-            return "fix the access token or its scopes ('membersync check' says which), then run 'membersync sync --full'"
+            return
+                "fix the access token or its scopes ('membersync check' says which), then run 'membersync sync --full'"
         case is StoreError:
             return "the store did not answer as expected; 'membersync check' tests the connection, and the next pass "
                 + "tries again"

@@ -139,7 +139,9 @@ struct ProfileExplanation: Sendable {
             lines.append("  last sent:    \(lastSent.sentAt): \(Self.describe(lastSent.record))")
             if let wanted = evaluation?.record, wanted != lastSent.record {
                 let fields = wanted.differingFields(from: lastSent.record).joined(separator: ", ")
-                lines.append("  differs in:   \(fields) (the next pass sends it, unless a report row below says why not)")
+                lines.append(
+                    "  differs in:   \(fields) (the next pass sends it, unless a report row below says why not)"
+                )
             }
         }
         lines.append("  outbox:       \(outboxText)")
@@ -186,7 +188,8 @@ struct ProfileExplanation: Sendable {
         }
         object["outbox"] = outbox.map { ["attempts": $0.attempts, "held": $0.isHeld, "error": $0.lastError as Any] }
         object["report"] = reports.map { ["code": $0.code.rawValue, "message": $0.message] }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -28,7 +28,8 @@ enum ReportCommand {
                 "profiles": others.map(jsonObject),
                 "conflicts": conflicts.map(jsonObject),
             ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             return String(decoding: data, as: UTF8.self)
         default:
             return text(others: others, conflicts: conflicts, counts: counts(entries))
@@ -72,7 +73,9 @@ enum ReportCommand {
     }
 
     static func jsonObject(_ entry: ReportEntry) -> [String: Any] {
-        var object: [String: Any] = ["profile_id": entry.profileID, "code": entry.code.rawValue, "message": entry.message]
+        var object: [String: Any] = [
+            "profile_id": entry.profileID, "code": entry.code.rawValue, "message": entry.message,
+        ]
         if let field = entry.field { object["field"] = field }
         if let related = entry.relatedProfileID { object["related_profile_id"] = related }
         if let customer = entry.customerID { object["customer_id"] = customer }

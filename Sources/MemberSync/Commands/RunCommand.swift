@@ -37,7 +37,13 @@ enum RunCommand {
         if let path = configuration.metrics.file {
             hooks.writeMetrics = { @Sendable in try await writeMetrics(context: context, path: path) }
         }
-        let service = AgentService(engine: engine, signal: signal, options: options, logger: context.logger, hooks: hooks)
+        let service = AgentService(
+            engine: engine,
+            signal: signal,
+            options: options,
+            logger: context.logger,
+            hooks: hooks
+        )
         return await service.run()
     }
 

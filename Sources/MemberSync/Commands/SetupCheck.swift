@@ -80,7 +80,8 @@ struct SetupCheck: Sendable {
     }
 
     func configurationCheck() -> CheckResult {
-        let detail = "store \(configuration.bigCommerce.storeHash), token from \(configuration.bigCommerce.accessTokenSource)"
+        let detail =
+            "store \(configuration.bigCommerce.storeHash), token from \(configuration.bigCommerce.accessTokenSource)"
         guard configuration.warnings.isEmpty else {
             return .fail("config", detail, fix: configuration.warnings.joined(separator: "; "))
         }
@@ -109,13 +110,18 @@ struct SetupCheck: Sendable {
             }
             guard missing.isEmpty else {
                 return .fail(
-                    name, "missing \(missing.joined(separator: ", "))",
+                    name,
+                    "missing \(missing.joined(separator: ", "))",
                     fix: "update MC Trade to the version the agent supports (see contracts/mctrade-source.sql)"
                 )
             }
             return .pass(name, "\(needed.count) tables with every column the agent uses")
         } catch {
-            return .fail(name, "cannot read '\(path)': \(error)", fix: "check the path and that the agent's user may read it")
+            return .fail(
+                name,
+                "cannot read '\(path)': \(error)",
+                fix: "check the path and that the agent's user may read it"
+            )
         }
     }
 
@@ -125,17 +131,23 @@ struct SetupCheck: Sendable {
             return .fail(name, "cannot be read", fix: "fix the MC Trade schema check above first")
         }
         guard let settings = read else {
-            return .fail(name, "the bigcommerce_settings row is missing", fix: "save the BigCommerce settings in MC Trade")
+            return .fail(
+                name,
+                "the bigcommerce_settings row is missing",
+                fix: "save the BigCommerce settings in MC Trade"
+            )
         }
         guard let member = settings.memberGroupID else {
             return .fail(
-                name, "member_group_id is not set",
+                name,
+                "member_group_id is not set",
                 fix: "choose the member group in MC Trade's BigCommerce settings ('membersync groups' lists the ids)"
             )
         }
         if settings.includeIndividualNonmembers && settings.nonmemberGroupID == nil {
             return .fail(
-                name, "include_individual_nonmembers is on but nonmember_group_id is not set",
+                name,
+                "include_individual_nonmembers is on but nonmember_group_id is not set",
                 fix: "choose the non-member group in MC Trade, or turn individual non-members off"
             )
         }
@@ -153,7 +165,8 @@ struct SetupCheck: Sendable {
         let missing = needed.filter { byID[$0] == nil }
         guard missing.isEmpty else {
             return .fail(
-                name, "group(s) \(missing.map(String.init).joined(separator: ", ")) named in MC Trade's settings "
+                name,
+                "group(s) \(missing.map(String.init).joined(separator: ", ")) named in MC Trade's settings "
                     + "do not exist in the store",
                 fix: "pick existing groups in MC Trade ('membersync groups' lists them)"
             )
@@ -183,7 +196,8 @@ struct SetupCheck: Sendable {
             return "create an API account in the store's control panel and put its token in "
                 + "\(configuration.bigCommerce.accessTokenSource)"
         case .forbidden, .notFound:
-            return "check bigcommerce.store_hash ('\(configuration.bigCommerce.storeHash)') against the API account's path"
+            return
+                "check bigcommerce.store_hash ('\(configuration.bigCommerce.storeHash)') against the API account's path"
         default:
             return "check bigcommerce.api_url and the network; try again later"
         }

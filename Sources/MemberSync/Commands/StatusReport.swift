@@ -81,7 +81,8 @@ struct StatusReport: Sendable {
         guard let run = snapshot.lastFullSync else { return "never" }
         let when = run.finishedAt ?? "\(run.startedAt) (unfinished)"
         let counts = run.counts
-        var text = "\(when) \(run.result ?? "running"): evaluated \(counts.evaluated), created \(counts.created), "
+        var text =
+            "\(when) \(run.result ?? "running"): evaluated \(counts.evaluated), created \(counts.created), "
             + "updated \(counts.updated), removed \(counts.removed), failed \(counts.failed), "
             + "not uploaded \(counts.notUploaded), requests \(counts.requests)"
         if let message = run.message { text += " (\(message))" }
@@ -108,7 +109,9 @@ struct StatusReport: Sendable {
             "healthy": isHealthy, "problems": problems, "cursor": snapshot.cursor, "lag": snapshot.lag,
             "pending": snapshot.pending, "failed": snapshot.failed, "held": snapshot.held,
             "creates_in_doubt": snapshot.createsInDoubt, "linked": snapshot.linked,
-            "customers_by_group": Dictionary(uniqueKeysWithValues: snapshot.customersByGroup.map { ("\($0.key)", $0.value) }),
+            "customers_by_group": Dictionary(
+                uniqueKeysWithValues: snapshot.customersByGroup.map { ("\($0.key)", $0.value) }
+            ),
         ]
         object["newest_change"] = snapshot.newestChange
         object["source_error"] = snapshot.sourceError
@@ -130,11 +133,14 @@ struct StatusReport: Sendable {
         }
         switch store {
         case .skipped: object["store"] = ["checked": false]
-        case .reachable(let groups): object["store"] = ["checked": true, "reachable": true, "token_accepted": true, "groups": groups]
-        case .tokenRefused(let why): object["store"] = ["checked": true, "reachable": true, "token_accepted": false, "error": why]
+        case .reachable(let groups):
+            object["store"] = ["checked": true, "reachable": true, "token_accepted": true, "groups": groups]
+        case .tokenRefused(let why):
+            object["store"] = ["checked": true, "reachable": true, "token_accepted": false, "error": why]
         case .unreachable(let why): object["store"] = ["checked": true, "reachable": false, "error": why]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -59,4 +59,3 @@ enum SyncCommand {
         return MemberSyncCommand.exitOK
     }
 }
-

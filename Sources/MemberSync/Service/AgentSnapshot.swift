@@ -57,8 +57,9 @@ public struct AgentSnapshot: Sendable {
             lastFullSync: try state.runs(kind: "full", limit: 1).first,
             lastSuccessfulFullSync: try state.meta(MetaKey.lastSuccessfulFullSync).flatMap(ISO8601.date(from:)),
             writesStopped: try state.meta(MetaKey.writesStopped),
-            fullSyncOwed: try state.meta(MetaKey.fullSyncNeeded) ?? (try state.meta(MetaKey.cursor) == nil
-                ? "first start" : nil),
+            fullSyncOwed: try state.meta(MetaKey.fullSyncNeeded)
+                ?? (try state.meta(MetaKey.cursor) == nil
+                    ? "first start" : nil),
             fullSyncRequested: try state.meta(MetaKey.fullSyncRequested),
             customersByGroup: try customersByGroup(state)
         )

@@ -16,30 +16,71 @@ public struct MetricsFile: Sendable {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for (labels, value) in samples { text += "\(name)\(labels) \(value)\n" }
         }
-        metric("membersync_changelog_cursor", "gauge", "Last MC Trade change id taken into the outbox.", [("", "\(snapshot.cursor)")])
-        metric("membersync_changelog_lag", "gauge", "MC Trade changes not yet taken into the outbox.", [("", "\(snapshot.lag)")])
-        metric("membersync_source_up", "gauge", "1 when MC Trade's file could be read.", [("", snapshot.sourceError == nil ? "1" : "0")])
+        metric(
+            "membersync_changelog_cursor",
+            "gauge",
+            "Last MC Trade change id taken into the outbox.",
+            [("", "\(snapshot.cursor)")]
+        )
+        metric(
+            "membersync_changelog_lag",
+            "gauge",
+            "MC Trade changes not yet taken into the outbox.",
+            [("", "\(snapshot.lag)")]
+        )
+        metric(
+            "membersync_source_up",
+            "gauge",
+            "1 when MC Trade's file could be read.",
+            [("", snapshot.sourceError == nil ? "1" : "0")]
+        )
         metric("membersync_pending_profiles", "gauge", "Profiles waiting to be sent.", [("", "\(snapshot.pending)")])
-        metric("membersync_failed_profiles", "gauge", "Profiles whose last attempt failed.", [("", "\(snapshot.failed)")])
-        metric("membersync_held_profiles", "gauge", "Failed profiles held until they change or are retried.", [("", "\(snapshot.held)")])
-        metric("membersync_writes_stopped", "gauge", "1 while writes are stopped (token refused).", [("", snapshot.writesStopped == nil ? "0" : "1")])
+        metric(
+            "membersync_failed_profiles",
+            "gauge",
+            "Profiles whose last attempt failed.",
+            [("", "\(snapshot.failed)")]
+        )
+        metric(
+            "membersync_held_profiles",
+            "gauge",
+            "Failed profiles held until they change or are retried.",
+            [("", "\(snapshot.held)")]
+        )
+        metric(
+            "membersync_writes_stopped",
+            "gauge",
+            "1 while writes are stopped (token refused).",
+            [("", snapshot.writesStopped == nil ? "0" : "1")]
+        )
         let outcomes: [(String, Int)] = [
             ("succeeded", requests.succeeded), ("rate_limited", requests.rateLimited),
             ("server_error", requests.serverErrors), ("client_error", requests.clientErrors),
             ("transport_error", requests.transportErrors),
         ]
         metric(
-            "membersync_store_requests_total", "counter", "Store requests sent by this process, by outcome.",
+            "membersync_store_requests_total",
+            "counter",
+            "Store requests sent by this process, by outcome.",
             outcomes.map { ("{outcome=\"\($0.0)\"}", "\($0.1)") }
         )
-        metric("membersync_store_rate_limited_total", "counter", "429 answers from the store to this process.", [("", "\(requests.rateLimited)")])
+        metric(
+            "membersync_store_rate_limited_total",
+            "counter",
+            "429 answers from the store to this process.",
+            [("", "\(requests.rateLimited)")]
+        )
         let lastSuccess = snapshot.lastSuccessfulFullSync.map { String(Int64($0.timeIntervalSince1970)) } ?? "0"
         metric(
-            "membersync_last_successful_full_sync_timestamp_seconds", "gauge",
-            "Unix time the last successful full sync finished (0: never).", [("", lastSuccess)]
+            "membersync_last_successful_full_sync_timestamp_seconds",
+            "gauge",
+            "Unix time the last successful full sync finished (0: never).",
+            [("", lastSuccess)]
         )
         metric(
-            "membersync_customers", "gauge", "Linked customers by the group the store last accepted.",
+            "membersync_customers",
+            "gauge",
+            "Linked customers by the group the store last accepted.",
             snapshot.customersByGroup.sorted { $0.key < $1.key }.map { ("{group=\"\($0.key)\"}", "\($0.value)") }
         )
         return text

@@ -88,7 +88,9 @@ public final class AgentService: Sendable {
                 await afterPass(result)
             case .finished(.failure(let error)):
                 let problem = LogPrivacy.maskingEmails("\(error)")
-                if problem != lastProblem { logger.error("pass failed; will try again", metadata: ["error": "\(problem)"]) }
+                if problem != lastProblem {
+                    logger.error("pass failed; will try again", metadata: ["error": "\(problem)"])
+                }
                 lastProblem = problem
                 backoff = min(max(backoff * 2, .seconds(1)), options.maxBackoff)
                 notify { try $0.status("pass failed, retrying in \(backoff.milliseconds / 1000) s: \(problem)") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemberSync
 
 /// `membersync check`, `--help` everywhere, and `sync --full` handing over to a running service.
@@ -7,9 +8,11 @@ import Testing
     @Test func everyCheckPassesOnAGoodSetup() async throws {
         let harness = try CommandHarness()
         let results = await SetupCheck(configuration: harness.configuration, store: harness.engine.store).run()
-        #expect(results.map(\.name) == [
-            "config", "MC Trade schema", "MC Trade settings", "token", "scope customers", "scope orders", "groups",
-        ])
+        #expect(
+            results.map(\.name) == [
+                "config", "MC Trade schema", "MC Trade settings", "token", "scope customers", "scope orders", "groups",
+            ]
+        )
         let failures = results.filter { !$0.passed }.map(\.line)
         #expect(failures.isEmpty, "\(failures)")
         #expect(CheckCommand.render(results).hasSuffix("all 7 checks passed"))

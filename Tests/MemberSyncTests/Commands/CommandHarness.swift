@@ -1,5 +1,6 @@
 import Foundation
 import MCTradeDemo
+
 @testable import MemberSync
 
 /// An engine harness plus a configuration on its files (as a value and as a JSON file with a token

@@ -1,6 +1,7 @@
 import Foundation
 import MCTradeDemo
 import Testing
+
 @testable import MemberSync
 
 /// `membersync explain`: why a person is (not) in a group, on real MC Trade and state files.
@@ -34,16 +35,34 @@ import Testing
         #expect(explanation.evaluation?.groupID == nil)
         let text = explanation.text()
         #expect(text.contains("profile 8: NOT IN ANY GROUP"))
-        #expect(text.contains("organization: 1 'Harbour Plumbing Ltd' (membership expired on \(today.adding(days: -1)))"))
+        #expect(
+            text.contains("organization: 1 'Harbour Plumbing Ltd' (membership expired on \(today.adding(days: -1)))")
+        )
         #expect(text.contains("main contact"))
         #expect(text.contains("not linked to a customer"))
     }
 
     @Test func aSyncedMemberShowsRuleCustomerAndWhatWasLastSent() async throws {
         let harness = try CommandHarness()
-        try harness.engine.mctrade.insertOrganization(id: 50, name: "Granite Builders Co.", isMember: true, memberExpiresOn: nil)
-        try harness.engine.mctrade.insertIndividual(id: 101, firstName: "Jon", lastName: "Park", email: "jon@example.test")
-        try harness.engine.mctrade.relate(individual: 101, organization: 50, type: "Employee", isPrimary: true, isMainContact: true)
+        try harness.engine.mctrade.insertOrganization(
+            id: 50,
+            name: "Granite Builders Co.",
+            isMember: true,
+            memberExpiresOn: nil
+        )
+        try harness.engine.mctrade.insertIndividual(
+            id: 101,
+            firstName: "Jon",
+            lastName: "Park",
+            email: "jon@example.test"
+        )
+        try harness.engine.mctrade.relate(
+            individual: 101,
+            organization: 50,
+            type: "Employee",
+            isPrimary: true,
+            isMainContact: true
+        )
         try await harness.engine.sync()
 
         let explanation = try explain(harness, 101)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemberSync
 
 /// `membersync report` (with its conflicts section) and `membersync sync --dry-run`.
@@ -39,7 +40,14 @@ import Testing
         try harness.engine.member(103, "Cy", "Vale", email: "cy@example.test")
         try await harness.engine.sync()
         let stranger = harness.engine.store.seed(
-            CustomerRecord(email: "x@example.test", firstName: "X", lastName: "Y", company: "", phone: "", customerGroupID: 4)
+            CustomerRecord(
+                email: "x@example.test",
+                firstName: "X",
+                lastName: "Y",
+                company: "",
+                phone: "",
+                customerGroupID: 4
+            )
         )
         try harness.engine.mctrade.updateProfile(id: 101, set: ["is_member": .integer(0)])
         try harness.engine.mctrade.updateProfile(id: 102, set: ["first_name": .text("Benedict")])

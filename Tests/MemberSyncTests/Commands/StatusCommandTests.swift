@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemberSync
 
 /// `membersync status` on real state files: the numbers, and the exit code a monitor relies on.
@@ -11,7 +12,9 @@ import Testing
         try await harness.engine.sync()
 
         let report = try await StatusCommand.makeReport(
-            context: harness.context(), store: harness.engine.store, limits: .init()
+            context: harness.context(),
+            store: harness.engine.store,
+            limits: .init()
         )
         #expect(report.isHealthy)
         #expect(report.snapshot.lag == 0)
@@ -30,7 +33,10 @@ import Testing
         try await harness.engine.sync()
         let later = Date().addingTimeInterval(27 * 3600)
         let report = try await StatusCommand.makeReport(
-            context: harness.context(), store: nil, limits: .init(), now: later
+            context: harness.context(),
+            store: nil,
+            limits: .init(),
+            now: later
         )
         #expect(!report.isHealthy)
         #expect(report.problems.contains { $0.contains("no successful full sync for 27 hours") })

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import MemberSync
 
 /// The service loop: notifications over a real datagram socket, a stop with a pass in flight, reload.
@@ -22,8 +23,11 @@ import Testing
             writeMetrics: { metricsWrites.withLock { $0 += 1 } }
         )
         let service = AgentService(
-            engine: try harness.engine(), signal: signal, options: options,
-            logger: Logger(label: "test", handler: harness.logs), hooks: hooks
+            engine: try harness.engine(),
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs),
+            hooks: hooks
         )
         let running = Task { await service.run() }
         let untilStatus = await listener.receive(until: "last full sync ok")
@@ -43,13 +47,21 @@ import Testing
         try harness.member(102, "Ben", "Ode", email: "ben@example.test")
         let store = StuckStore(harness.store)
         let engine = SyncEngine(
-            source: MCTradeSource(path: harness.mctrade.path), state: try StateStore(path: harness.statePath), store: store,
-            options: harness.options, logger: Logger(label: "test", handler: harness.logs)
+            source: MCTradeSource(path: harness.mctrade.path),
+            state: try StateStore(path: harness.statePath),
+            store: store,
+            options: harness.options,
+            logger: Logger(label: "test", handler: harness.logs)
         )
         let signal = ShutdownSignal()
         var options = AgentService.Options()
         options.stopGrace = .milliseconds(100)
-        let service = AgentService(engine: engine, signal: signal, options: options, logger: Logger(label: "test", handler: harness.logs))
+        let service = AgentService(
+            engine: engine,
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
         let running = Task { await service.run() }
         await store.waitUntilStuck()
         let start = ContinuousClock.now
@@ -76,8 +88,11 @@ import Testing
             return .milliseconds(250)
         })
         let service = AgentService(
-            engine: try harness.engine(), signal: signal, options: options,
-            logger: Logger(label: "test", handler: harness.logs), hooks: hooks
+            engine: try harness.engine(),
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs),
+            hooks: hooks
         )
         let running = Task { await service.run() }
         while !harness.logs.messages.contains("pass finished") { await Task.yield() }
@@ -94,7 +109,9 @@ import Testing
 /// ignores cancellation) until released.
 final class StuckStore: CustomerStore, Sendable {
     let base: InMemoryStore
-    private let waiting = Mutex<(stuck: CheckedContinuation<Void, Never>?, watchers: [CheckedContinuation<Void, Never>], isStuck: Bool)>((nil, [], false))
+    private let waiting = Mutex<
+        (stuck: CheckedContinuation<Void, Never>?, watchers: [CheckedContinuation<Void, Never>], isStuck: Bool)
+    >((nil, [], false))
 
     init(_ base: InMemoryStore) { self.base = base }
 
@@ -130,9 +147,13 @@ final class StuckStore: CustomerStore, Sendable {
     func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
         try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
     }
-    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] { try await base.customers(withEmails: emails) }
+    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
+        try await base.customers(withEmails: emails)
+    }
     func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
-    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] { try await base.updateCustomers(updates) }
+    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
+        try await base.updateCustomers(updates)
+    }
     func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
     func requestCounts() async -> RequestCounts { await base.requestCounts() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import MemberSync
 
 /// The metrics file (content and atomic write), the progress reporter, and what the logs hold.
@@ -33,7 +34,9 @@ import Testing
         try MetricsFile(path: path).write(text)
         try MetricsFile(path: path).write(text + "# again\n")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text + "# again\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
         #expect(throws: MetricsFileError.self) { try MetricsFile(path: "/nonexistent/dir/m.prom").write(text) }
     }
@@ -42,7 +45,10 @@ import Testing
         let clock = Mutex(Date(timeIntervalSince1970: 0))
         let logs = InMemoryLogHandler()
         let reporter = ProgressReporter(
-            mode: .log, logger: Logger(label: "test", handler: logs), logInterval: 5, now: { clock.withLock { $0 } }
+            mode: .log,
+            logger: Logger(label: "test", handler: logs),
+            logInterval: 5,
+            now: { clock.withLock { $0 } }
         )
         reporter.report(SyncProgress(done: 0, total: 100))
         for step in 1...10 {
@@ -61,8 +67,10 @@ import Testing
         let clock = Mutex(Date(timeIntervalSince1970: 0))
         let output = Mutex("")
         let reporter = ProgressReporter(
-            mode: .terminal, logger: Logger(label: "test", handler: InMemoryLogHandler()),
-            now: { clock.withLock { $0 } }, write: { text in output.withLock { $0 += text } }
+            mode: .terminal,
+            logger: Logger(label: "test", handler: InMemoryLogHandler()),
+            now: { clock.withLock { $0 } },
+            write: { text in output.withLock { $0 += text } }
         )
         reporter.report(SyncProgress(done: 0, total: 3000))
         clock.withLock { $0 = $0.addingTimeInterval(64) }
@@ -96,6 +104,9 @@ import Testing
 
     @Test func emailsInErrorTextsAreMasked() {
         let text = "store refused PUT /v3/customers with 422: (email: email Ada@x.test cannot be used; 'b@y.test')"
-        #expect(LogPrivacy.maskingEmails(text) == "store refused PUT /v3/customers with 422: (email: email <email> cannot be used; '<email>')")
+        #expect(
+            LogPrivacy.maskingEmails(text)
+                == "store refused PUT /v3/customers with 422: (email: email <email> cannot be used; '<email>')"
+        )
     }
 }
