@@ -131,6 +131,14 @@ struct ProfileExplanation: Sendable {
             let standing = tie.standing
             lines.append("  organization: \(tie.id) '\(tie.name)' (\(standing)): \(roles.joined(separator: ", "))")
         }
+        if evaluation?.groupID == nil {
+            for tie in organizations where (tie.isPrimary || tie.isMainContact) && !tie.isMember {
+                lines.append(
+                    "  note:         organization \(tie.id) does not count now (\(tie.standing)); renewing it in MC Trade "
+                        + "would bring this person back\(tie.isMainContact ? "" : " (with include_primary_related on)")"
+                )
+            }
+        }
         if let evaluation, let record = evaluation.record {
             lines.append("  would send:   \(Self.describe(record))")
         }

@@ -39,6 +39,7 @@ import Testing
             text.contains("organization: 1 'Harbour Plumbing Ltd' (membership expired on \(today.adding(days: -1)))")
         )
         #expect(text.contains("main contact"))
+        #expect(text.contains("organization 1 does not count now"))
         #expect(text.contains("not linked to a customer"))
     }
 
