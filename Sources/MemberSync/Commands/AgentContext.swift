@@ -9,12 +9,17 @@ public struct AgentContext: Sendable {
     public let source: MCTradeSource
 
     /// Builds the parts that need no file: logger (with the token redacted) and store client.
-    public init(configuration: Configuration, logHandler: (any LogHandler)? = nil) throws {
+    /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler).
+    public init(
+        configuration: Configuration,
+        logHandler: (any LogHandler)? = nil,
+        logLevel: Logger.Level? = nil
+    ) throws {
         self.configuration = configuration
         let token = configuration.bigCommerce.accessToken.exposedValue
         var logger = Logger(
             label: "membersync",
-            level: configuration.logging.level,
+            level: logLevel ?? configuration.logging.level,
             handler: logHandler ?? StreamLogHandler()
         )
         logger = logger.redacting([token])
@@ -35,14 +40,18 @@ public struct AgentContext: Sendable {
         source = MCTradeSource(path: configuration.mctradeDatabasePath)
     }
 
-    /// Opens the state file and makes an engine on it.
-    public func makeEngine(state: sending StateStore) -> SyncEngine {
+    /// Makes an engine on an open state file; `onProgress` hears how far a pass's writes have come.
+    public func makeEngine(
+        state: sending StateStore,
+        onProgress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) -> SyncEngine {
         var options = SyncEngine.Options()
         options.graceDays = configuration.membership.graceDays
         options.timeZone = configuration.timeZone
         options.enforceGroups = configuration.sync.enforceGroups
         options.maxGroupRemovalShare = configuration.sync.maxGroupRemovalShare
         options.batchSize = configuration.sync.batchSize
+        options.onProgress = onProgress
         return SyncEngine(source: source, state: state, store: store, options: options, logger: logger)
     }
 
@@ -62,7 +71,10 @@ public struct AgentContext: Sendable {
                 ]
             )
         case .waitingForQuota(let milliseconds, let reason):
-            logger.debug("waiting for the store's quota", metadata: ["wait.ms": "\(milliseconds)", "reason": "\(reason.rawValue)"])
+            logger.debug(
+                "waiting for the store's quota",
+                metadata: ["wait.ms": "\(milliseconds)", "reason": "\(reason.rawValue)"]
+            )
         case .retrying(let method, let path, let attempt, let delay, let errorKind):
             logger.notice(
                 "retrying store request",

@@ -12,10 +12,14 @@ enum CommandHelp {
                       --force    let a full sync past its safety rails
                       --wait S   wait up to S seconds for another process on the state file (default 60)
           run         the service: follow the change log, daily full sync; stops on SIGTERM/SIGINT
-          status      cursor, lag, pending and failed profiles, last full sync
-          report      every profile not uploaded or failed, and why  [--format text|csv|json]
+          status      health: cursor, lag, pending and failed profiles, last and next full sync; exit 1 when unhealthy
+          explain     why a profile is (not) in a group, its customer, what was sent  PROFILE_ID
+          report      every profile not uploaded or failed, and the email conflicts  [--format text|csv|json]
+          check       configuration, token, scopes, groups and MC Trade's schema, each PASS or FAIL
           retry       send refused profiles again  [PROFILE_ID ...]
           groups      the store's customer groups (ids for MC Trade's settings)
+
+        'membersync COMMAND --help' explains one command.
 
         The access token comes from BIGCOMMERCE_ACCESS_TOKEN or bigcommerce.access_token_file, never
         from the command line. Exit codes: 0 done, 1 failed, 2 some profiles failed, 64 bad usage,
@@ -34,15 +38,61 @@ enum CommandHelp {
                 While the service runs, 'sync --full' asks it to run the full sync instead.
                 """
         case "run":
-            return """
-                usage: membersync run --config FILE
-
-                Follows the change log every sync.poll_interval_ms, runs the full sync daily at MC Trade's
-                auto_sync_time (in the configured time zone) and when requested. SIGTERM or SIGINT stop it
-                after the pass in flight.
-                """
+            return runHelp
         default:
-            return nil
+            return operatorHelp[command]
         }
     }
+
+    static let runHelp = """
+        usage: membersync run --config FILE
+
+        The service. Follows the change log every sync.poll_interval_ms, runs the full sync daily at MC
+        Trade's auto_sync_time (in the configured time zone) and when 'sync --full' asks for it.
+        Under systemd (Type=notify) it sends READY=1, STATUS= lines and WATCHDOG=1 pings to $NOTIFY_SOCKET.
+        SIGTERM or SIGINT: stops within about 7 s; a pass still running is abandoned and its work stays in
+        the outbox. SIGHUP: re-reads logging.level and sync.poll_interval_ms (other keys need a restart).
+        Writes metrics.file (Prometheus text) after every pass.
+        """
+
+    static let operatorHelp: [String: String] = [
+        "status": """
+        usage: membersync status --config FILE [--offline] [--max-lag N] [--format text|json]
+
+        Cursor and lag behind MC Trade's change log, pending and failed profiles, the last full sync
+        (when, result, counts) and the next, and whether the store answers and accepts the token
+        (one GET; --offline skips it). Exit 1 when unhealthy: no successful full sync for 26 hours,
+        lag over --max-lag changes (default 1000), writes stopped, or the token refused.
+        """,
+        "explain": """
+        usage: membersync explain PROFILE_ID --config FILE [--format text|json]
+
+        Evaluates the profile against MC Trade as it is now: the group it belongs in and the rule and
+        organization that decide it (or why none), its linked customer, what was last sent and when,
+        whether it waits or failed in the outbox, and its report rows. Exit 1 when the profile is unknown.
+        """,
+        "report": """
+        usage: membersync report --config FILE [--format text|csv|json]
+
+        Every profile not uploaded or failed, with its reason code, then the conflicts: emails shared
+        by several profiles (duplicate_email) and emails held by another customer (email_conflict).
+        """,
+        "check": """
+        usage: membersync check --config FILE
+
+        Checks the configuration, MC Trade's schema and settings, the token (GET customer groups),
+        its scopes (GET customers, GET orders) and that the groups in MC Trade's settings exist.
+        Prints PASS or FAIL per check with what to do; exit 1 on any FAIL.
+        """,
+        "retry": """
+        usage: membersync retry --config FILE [PROFILE_ID ...]
+
+        Releases refused profiles (all, or the ones named) so that the next pass sends them again.
+        """,
+        "groups": """
+        usage: membersync groups --config FILE
+
+        Lists the store's customer groups, id and name, to choose in MC Trade's BigCommerce settings.
+        """,
+    ]
 }

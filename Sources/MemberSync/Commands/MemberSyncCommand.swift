@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 
 /// The `membersync` command line: parses the words, runs the command, returns the exit code.
 ///
@@ -31,6 +32,8 @@ public enum MemberSyncCommand {
             case "run": return try await RunCommand.run(rest)
             case "status": return try await StatusCommand.run(rest)
             case "report": return try ReportCommand.run(rest)
+            case "explain": return try ExplainCommand.run(rest)
+            case "check": return try await CheckCommand.run(rest)
             case "retry": return try RetryCommand.run(rest)
             case "groups": return try await GroupsCommand.run(rest)
             default: throw UsageError("unknown command '\(command)'")
@@ -42,8 +45,27 @@ public enum MemberSyncCommand {
             printError("membersync: configuration error: \(error)")
             return exitConfiguration
         } catch {
-            printError("membersync: \(error)")
+            printError("membersync: \(error)" + (nextStep(for: error).map { "\n" + $0 } ?? ""))
             return exitFailed
+        }
+    }
+
+    /// What to do about an error that does not say so itself.
+    static func nextStep(for error: any Error) -> String? {
+        switch error {
+        case is SourceError:
+            return "check mctrade.database in the configuration and that this user may read the file "
+                + "('membersync check' tests it)"
+        case let error as StoreError where error.stopsWrites:
+            return
+                "fix the access token or its scopes ('membersync check' says which), then run 'membersync sync --full'"
+        case is StoreError:
+            return "the store did not answer as expected; 'membersync check' tests the connection, and the next pass "
+                + "tries again"
+        case is SQLiteError:
+            return "check state.database in the configuration and that this user may write its directory"
+        default:
+            return nil
         }
     }
 
@@ -55,6 +77,15 @@ public enum MemberSyncCommand {
     static func loadConfiguration(_ arguments: CommandLineArguments) throws -> Configuration {
         guard let path = arguments.value("config") else { throw UsageError("--config FILE is required") }
         return try Configuration.load(path: path)
+    }
+
+    /// The `--format` value, checked against `allowed` (the first is the default).
+    static func format(_ arguments: CommandLineArguments, allowed: [String]) throws -> String {
+        let format = arguments.value("format") ?? allowed[0]
+        guard allowed.contains(format) else {
+            throw UsageError("--format must be \(allowed.joined(separator: " or ")), not '\(format)'")
+        }
+        return format
     }
 
     static func exitCode(for outcome: PassResult.Outcome) -> Int32 {

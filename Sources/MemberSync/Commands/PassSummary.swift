@@ -18,7 +18,9 @@ enum PassSummary {
         }
         for message in result.messages { lines.append("  " + message) }
         if let plan = result.plan, !result.isDryRun {
-            let failures = plan.reports.filter { [.duplicateEmail, .emailConflict, .invalidEmail, .missingEmail].contains($0.code) }
+            let failures = plan.reports.filter {
+                [.duplicateEmail, .emailConflict, .invalidEmail, .missingEmail].contains($0.code)
+            }
             if !failures.isEmpty {
                 lines.append("  \(failures.count) report rows about emails ('membersync report' lists them)")
             }
@@ -49,7 +51,8 @@ enum PassSummary {
                     + "group \(record.customerGroupID)"
             )
         }
-        for update in writes {
+        let removals = plan.groupRemovals
+        for update in writes where !removals.contains(update) {
             let who = update.profileID.map { "profile \($0)" } ?? "no profile"
             var line = "  update customer \(update.customerID) (\(who), \(update.reason.rawValue)):"
             if let previous = update.previous {
@@ -60,6 +63,16 @@ enum PassSummary {
                 line += " all fields"
             }
             lines.append(line)
+        }
+        if !removals.isEmpty { lines.append("  group removals (\(removals.count)): these customers lose their group") }
+        for removal in removals {
+            let who =
+                removal.profileID.map { "profile \($0) no longer qualifies" }
+                ?? "no profile entitles it (enforce_groups)"
+            let from = removal.previous.map { String($0.customerGroupID) } ?? "?"
+            lines.append(
+                "  remove customer \(removal.customerID) from group \(from) -> group \(removal.record.customerGroupID): \(who)"
+            )
         }
         return lines
     }

@@ -4,49 +4,82 @@ import Foundation
 enum ReportCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try CommandLineArguments(words, valueOptions: ["config", "format"], flags: [])
-        let format = arguments.value("format") ?? "text"
-        guard ["text", "csv", "json"].contains(format) else {
-            throw UsageError("--format must be text, csv or json, not '\(format)'")
-        }
+        let format = try MemberSyncCommand.format(arguments, allowed: ["text", "csv", "json"])
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
         let entries = try StateStore(path: configuration.stateDatabasePath).report()
         print(render(entries, format: format))
         return MemberSyncCommand.exitOK
     }
 
+    /// Report codes that name a conflict between profiles or with a store customer.
+    static let conflictCodes: Set<ReasonCode> = [.duplicateEmail, .emailConflict]
+
     static func render(_ entries: [ReportEntry], format: String) -> String {
+        let conflicts = entries.filter { conflictCodes.contains($0.code) }
+        let others = entries.filter { !conflictCodes.contains($0.code) }
         switch format {
         case "csv":
-            let header = "profile_id,code,field,message,related_profile_id,customer_id"
-            return ([header] + entries.map { entry in
-                [
-                    String(entry.profileID), entry.code.rawValue, entry.field ?? "", entry.message,
-                    entry.relatedProfileID.map(String.init) ?? "", entry.customerID.map(String.init) ?? "",
-                ].map(csvField).joined(separator: ",")
-            }).joined(separator: "\n")
+            let header = "section,profile_id,code,field,message,related_profile_id,customer_id"
+            let rows = others.map { csvRow($0, section: "profile") } + conflicts.map { csvRow($0, section: "conflict") }
+            return ([header] + rows).joined(separator: "\n")
         case "json":
-            let objects: [[String: Any]] = entries.map { entry in
-                var object: [String: Any] = [
-                    "profile_id": entry.profileID, "code": entry.code.rawValue, "message": entry.message,
-                ]
-                if let field = entry.field { object["field"] = field }
-                if let related = entry.relatedProfileID { object["related_profile_id"] = related }
-                if let customer = entry.customerID { object["customer_id"] = customer }
-                return object
-            }
-            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            let object: [String: Any] = [
+                "counts": Dictionary(counts(entries).map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +),
+                "profiles": others.map(jsonObject),
+                "conflicts": conflicts.map(jsonObject),
+            ]
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             return String(decoding: data, as: UTF8.self)
         default:
-            var counts: [ReasonCode: Int] = [:]
-            for entry in entries { counts[entry.code, default: 0] += 1 }
-            var lines = ReasonCode.allCases.compactMap { code in counts[code].map { "\(code.rawValue): \($0)" } }
-            lines.append("")
-            for entry in entries {
-                let field = entry.field.map { " [\($0)]" } ?? ""
-                lines.append("profile \(entry.profileID) \(entry.code.rawValue)\(field): \(entry.message)")
-            }
-            return lines.joined(separator: "\n")
+            return text(others: others, conflicts: conflicts, counts: counts(entries))
         }
+    }
+
+    static func text(others: [ReportEntry], conflicts: [ReportEntry], counts: [ReasonCode: Int]) -> String {
+        var lines = ["report: \(others.count + conflicts.count) rows"]
+        lines += ReasonCode.allCases.compactMap { code in counts[code].map { "  \(code.rawValue): \($0)" } }
+        lines.append("")
+        lines.append("profiles not uploaded or failed (\(others.count)):")
+        for entry in others {
+            let field = entry.field.map { " [\($0)]" } ?? ""
+            lines.append("  profile \(entry.profileID) \(entry.code.rawValue)\(field): \(entry.message)")
+        }
+        lines.append("")
+        lines.append("conflicts (\(conflicts.count)): emails shared by profiles, or held by another customer")
+        for entry in conflicts {
+            var line = "  profile \(entry.profileID) \(entry.code.rawValue): \(entry.message)"
+            if let related = entry.relatedProfileID { line += " [other profile \(related)]" }
+            if let customer = entry.customerID { line += " [customer \(customer)]" }
+            lines.append(line)
+        }
+        if !conflicts.isEmpty {
+            lines.append("  -> give each person their own email in MC Trade; the next pass settles the rest")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func counts(_ entries: [ReportEntry]) -> [ReasonCode: Int] {
+        var counts: [ReasonCode: Int] = [:]
+        for entry in entries { counts[entry.code, default: 0] += 1 }
+        return counts
+    }
+
+    static func csvRow(_ entry: ReportEntry, section: String) -> String {
+        [
+            section, String(entry.profileID), entry.code.rawValue, entry.field ?? "", entry.message,
+            entry.relatedProfileID.map(String.init) ?? "", entry.customerID.map(String.init) ?? "",
+        ].map(csvField).joined(separator: ",")
+    }
+
+    static func jsonObject(_ entry: ReportEntry) -> [String: Any] {
+        var object: [String: Any] = [
+            "profile_id": entry.profileID, "code": entry.code.rawValue, "message": entry.message,
+        ]
+        if let field = entry.field { object["field"] = field }
+        if let related = entry.relatedProfileID { object["related_profile_id"] = related }
+        if let customer = entry.customerID { object["customer_id"] = customer }
+        return object
     }
 
     static func csvField(_ text: String) -> String {

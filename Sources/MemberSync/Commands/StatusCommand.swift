@@ -1,27 +1,53 @@
 import Foundation
 
-/// `membersync status`: cursor and lag, pending and failed counts, last and next full sync.
+/// `membersync status`: cursor and lag, pending and failed counts, last and next full sync, the
+/// store's answer; exit 1 when unhealthy, so that a monitor can call it.
 enum StatusCommand {
     static func run(_ words: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
-        let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
-        let state = try context.openState()
-        let cursor = try state.cursor()
-        let highest = try? context.source.read(after: cursor, changeLimit: 0) { _ in false }.bounds.highest
-        let outbox = try state.outbox()
-        let lag = max(0, (highest ?? cursor) - cursor)
-        var lines: [String] = []
-        lines.append("change log: cursor \(cursor), newest \(highest.map(String.init) ?? "unknown"), lag \(lag) changes")
-        lines.append("pending profiles: \(outbox.filter { !$0.isHeld && $0.lastError == nil }.count)")
-        lines.append("failed profiles: \(outbox.filter { $0.lastError != nil }.count) (held until changed or retried: \(outbox.filter(\.isHeld).count))")
-        lines.append("linked profiles: \(try state.linkCount())")
-        lines.append("last full sync: \(try state.meta(MetaKey.lastFullSyncFinished) ?? "never") (\(try state.meta(MetaKey.lastFullSyncResult) ?? "-"))")
-        lines.append("last successful full sync: \(try state.meta(MetaKey.lastSuccessfulFullSync) ?? "never")")
-        if let holder = ProcessLock.currentHolder(statePath: context.configuration.stateDatabasePath) {
-            lines.append("running: \(holder)")
+        let arguments = try CommandLineArguments(
+            words,
+            valueOptions: ["config", "format", "max-lag"],
+            flags: ["offline"]
+        )
+        guard arguments.positional.isEmpty else {
+            throw UsageError("status takes no arguments, got '\(arguments.positional.joined(separator: " "))'")
         }
-        if let stopped = try state.meta(MetaKey.writesStopped) { lines.append("WRITES STOPPED: \(stopped)") }
-        print(lines.joined(separator: "\n"))
-        return MemberSyncCommand.exitOK
+        let format = try MemberSyncCommand.format(arguments, allowed: ["text", "json"])
+        var limits = StatusReport.Limits()
+        if let text = arguments.value("max-lag") {
+            guard let value = Int64(text), value >= 0 else {
+                throw UsageError("--max-lag needs a number of changes, not '\(text)'")
+            }
+            limits.maxLag = value
+        }
+        let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
+        let report = try await makeReport(
+            context: context,
+            store: arguments.has("offline") ? nil : context.store,
+            limits: limits
+        )
+        print(format == "json" ? report.json() : report.text())
+        return report.isHealthy ? MemberSyncCommand.exitOK : MemberSyncCommand.exitFailed
+    }
+
+    /// Reads the state file and MC Trade, and asks `store` (nil: offline).
+    static func makeReport(
+        context: AgentContext,
+        store: (any CustomerStore)?,
+        limits: StatusReport.Limits,
+        now: Date = Date()
+    ) async throws -> StatusReport {
+        let configuration = context.configuration
+        let snapshot = try AgentSnapshot.read(state: try context.openState(), source: context.source)
+        let engine = context.makeEngine(state: try context.openState())
+        let next = try? await engine.nextScheduledFullSync()
+        return StatusReport(
+            snapshot: snapshot,
+            nextFullSync: next ?? nil,
+            store: store == nil ? .skipped : await StatusReport.checkStore(store!),
+            runningProcess: ProcessLock.currentHolder(statePath: configuration.stateDatabasePath)?.description,
+            now: now,
+            limits: limits
+        )
     }
 }

@@ -32,7 +32,8 @@ enum SyncCommand {
             lock = attempt.lock
         }
         defer { lock?.release() }
-        let engine = context.makeEngine(state: try context.openState())
+        let progress = ProgressReporter.forStandardError(logger: context.logger)
+        let engine = context.makeEngine(state: try context.openState(), onProgress: progress.report)
         let result: PassResult
         if isFull {
             result = try await engine.runFullSync(dryRun: isDryRun, force: arguments.has("force"))
@@ -60,31 +61,5 @@ enum SyncCommand {
             print("the service (\(holder)) follows the change log itself; nothing to do")
         }
         return MemberSyncCommand.exitOK
-    }
-}
-
-/// `membersync run`: the service.
-enum RunCommand {
-    static func run(_ words: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
-        let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
-        let attempt = try ProcessLock.acquire(
-            statePath: context.configuration.stateDatabasePath,
-            command: "run",
-            timeout: 0
-        )
-        guard let lock = attempt.lock else {
-            let holder = attempt.holder.map(\.description) ?? "another process"
-            MemberSyncCommand.printError("membersync: the state file is in use by \(holder); is the service already running?")
-            return MemberSyncCommand.exitFailed
-        }
-        defer { lock.release() }
-        let signal = ShutdownSignal()
-        signal.installHandlers()
-        var options = AgentService.Options()
-        options.pollInterval = context.configuration.sync.pollInterval
-        let engine = context.makeEngine(state: try context.openState())
-        let service = AgentService(engine: engine, signal: signal, options: options, logger: context.logger)
-        return await service.run()
     }
 }

@@ -1,66 +1,111 @@
 import Foundation
+import Synchronization
 
 /// The long-running service (`membersync run`): follows the change log every poll interval, runs the
-/// full sync when it is due, backs off while MC Trade or the store is unavailable, and stops cleanly
-/// between passes on SIGTERM or SIGINT.
+/// full sync when it is due, backs off while MC Trade or the store is unavailable, and stops on
+/// SIGTERM or SIGINT within `stopGrace`: a pass still running then is abandoned, which is safe because
+/// the outbox, the cursor and the owed full sync are recorded before any write.
 public final class AgentService: Sendable {
     public struct Options: Sendable {
         public var pollInterval: Duration = .milliseconds(500)
         /// Longest wait between tries while something is failing.
         public var maxBackoff: Duration = .seconds(60)
+        /// How long a pass in flight may go on after a stop request before it is abandoned.
+        public var stopGrace: Duration = .seconds(7)
+        /// How often to send `WATCHDOG=1` (half of `WatchdogSec=`); nil for never.
+        public var watchdogInterval: Duration?
 
         public init() {}
+    }
+
+    /// What the service tells the outside world, and how it re-reads its configuration.
+    public struct Hooks: Sendable {
+        /// Receives `READY=1`, `STATUS=` lines and watchdog pings.
+        public var notifier: SystemdNotifier?
+        /// Re-reads the configuration on SIGHUP and returns the new poll interval (it applies the log
+        /// level itself); a thrown error keeps the old settings.
+        public var reload: (@Sendable () throws -> Duration)?
+        /// Writes the metrics file; called at start and after every pass.
+        public var writeMetrics: (@Sendable () async throws -> Void)?
+
+        public init(
+            notifier: SystemdNotifier? = nil,
+            reload: (@Sendable () throws -> Duration)? = nil,
+            writeMetrics: (@Sendable () async throws -> Void)? = nil
+        ) {
+            self.notifier = notifier
+            self.reload = reload
+            self.writeMetrics = writeMetrics
+        }
     }
 
     let engine: SyncEngine
     let signal: ShutdownSignal
     let options: Options
     let logger: Logger
+    let hooks: Hooks
     /// Called after every pass (metrics, revenue); errors are logged, not fatal.
     let afterPass: @Sendable (PassResult?) async -> Void
+    private let pollInterval: Mutex<Duration>
 
     public init(
         engine: SyncEngine,
         signal: ShutdownSignal,
         options: Options = Options(),
         logger: Logger,
+        hooks: Hooks = Hooks(),
         afterPass: @escaping @Sendable (PassResult?) async -> Void = { _ in }
     ) {
         self.engine = engine
         self.signal = signal
         self.options = options
         self.logger = logger
+        self.hooks = hooks
         self.afterPass = afterPass
+        self.pollInterval = Mutex(options.pollInterval)
     }
 
     /// Runs until a stop is requested. Returns the process exit code.
     public func run() async -> Int32 {
-        logger.info("service started", metadata: ["poll.ms": "\(options.pollInterval.milliseconds)"])
-        var backoff = options.pollInterval
+        logger.info("service started", metadata: ["poll.ms": "\(currentPollInterval.milliseconds)"])
+        let watchdog = startWatchdog()
+        defer { watchdog?.cancel() }
+        await writeMetrics()
+        notify { try $0.ready(status: "started; first pass running") }
+        var backoff = currentPollInterval
         var lastProblem: String?
         while !signal.isStopRequested {
-            do {
-                let result = try await runOnePass()
+            switch await runPassUntilStop() {
+            case .abandoned:
+                logger.notice("stopping with a pass in flight; its work stays in the outbox for the next start")
+                return stop()
+            case .finished(.success(let result)):
                 await engine.notePassSucceeded()
                 if lastProblem != nil { logger.notice("recovered; back to normal") }
                 lastProblem = nil
                 // A refused full sync stays owed; asking again every poll would only spend the quota.
-                backoff = result.outcome == .refused ? .seconds(300) : options.pollInterval
+                backoff = result.outcome == .refused ? .seconds(300) : currentPollInterval
+                notify { try $0.status(Self.statusLine(result)) }
                 await afterPass(result)
-            } catch {
+            case .finished(.failure(let error)):
                 await engine.notePassFailure(error)
-                let problem = "\(error)"
-                if problem != lastProblem { logger.error("pass failed; will try again", metadata: ["error": "\(problem)"]) }
+                let problem = LogPrivacy.maskingEmails("\(error)")
+                if problem != lastProblem {
+                    logger.error("pass failed; will try again", metadata: ["error": "\(problem)"])
+                }
                 lastProblem = problem
                 backoff = min(max(backoff * 2, .seconds(1)), options.maxBackoff)
+                notify { try $0.status("pass failed, retrying in \(backoff.milliseconds / 1000) s: \(problem)") }
                 await afterPass(nil)
             }
-            if signal.takeReloadRequest() { logger.notice("SIGHUP: configuration is re-read at the next start") }
+            await writeMetrics()
+            if signal.takeReloadRequest() { reload() }
             await signal.sleep(for: backoff)
         }
-        logger.info("service stopped")
-        return 0
+        return stop()
     }
+
+    var currentPollInterval: Duration { pollInterval.withLock { $0 } }
 
     func runOnePass() async throws -> PassResult {
         if let reason = try await engine.fullSyncDue() {
@@ -68,6 +113,137 @@ public final class AgentService: Sendable {
             return try await engine.runFullSync(dryRun: false, force: false)
         }
         return try await engine.runChangePass(dryRun: false)
+    }
+
+    private func stop() -> Int32 {
+        notify { try $0.stopping(status: "stopping") }
+        logger.info("service stopped")
+        return 0
+    }
+
+    // MARK: - Passes and stop requests
+
+    enum PassEnd: Sendable {
+        case finished(Result<PassResult, any Error>)
+        /// A stop was requested and the pass did not end within `stopGrace`.
+        case abandoned
+    }
+
+    /// Runs one pass; returns early, leaving the pass behind, when a stop request outlasts the grace.
+    func runPassUntilStop() async -> PassEnd {
+        let pass = Task { try await self.runOnePass() }
+        let end = OneShot<PassEnd>()
+        let grace = options.stopGrace
+        let watcher = Task {
+            while !signal.isStopRequested { try await Task.sleep(for: .milliseconds(50)) }
+            pass.cancel()
+            try await Task.sleep(for: grace)
+            end.resume(.abandoned)
+        }
+        Task { end.resume(.finished(await pass.result)) }
+        let result = await end.value
+        watcher.cancel()
+        return result
+    }
+
+    // MARK: - Hooks
+
+    private func reload() {
+        guard let reload = hooks.reload else {
+            logger.notice("SIGHUP: nothing to re-read")
+            return
+        }
+        notify { try $0.reloading() }
+        do {
+            let interval = try reload()
+            pollInterval.withLock { $0 = interval }
+            logger.notice("configuration re-read", metadata: ["poll.ms": "\(interval.milliseconds)"])
+        } catch {
+            logger.error("configuration not re-read; keeping the old one", metadata: ["error": "\(error)"])
+        }
+        notify { try $0.ready(status: "configuration re-read") }
+    }
+
+    private func writeMetrics() async {
+        guard let write = hooks.writeMetrics else { return }
+        do {
+            try await write()
+        } catch {
+            logger.warning("metrics not written", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func notify(_ body: (SystemdNotifier) throws -> Void) {
+        guard let notifier = hooks.notifier else { return }
+        do {
+            try body(notifier)
+        } catch {
+            logger.debug("service manager not notified", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Pings the watchdog from its own task, so that a long full sync is not mistaken for a hang.
+    // TODO: ping only while passes make progress, so that a wedged pass is restarted by systemd.
+    private func startWatchdog() -> Task<Void, Never>? {
+        guard let notifier = hooks.notifier, let interval = options.watchdogInterval else { return nil }
+        let logger = self.logger
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try notifier.watchdog()
+                } catch {
+                    logger.debug("watchdog ping failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    static func statusLine(_ result: PassResult) -> String {
+        let counts = result.counts
+        let kind = result.kind == .full ? "full sync" : "change pass"
+        return "last \(kind) \(result.outcome.rawValue): created \(counts.created), updated \(counts.updated), "
+            + "removed \(counts.removed), failed \(counts.failed), requests \(counts.requests)"
+    }
+}
+
+/// A value set once by whichever of several tasks comes first, awaited by one other task.
+final class OneShot<Value: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<Value, Never>)
+        case done(Value)
+    }
+
+    private let state = Mutex(State.empty)
+
+    /// Sets the value; later calls are ignored.
+    func resume(_ value: Value) {
+        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
+            switch state {
+            case .done: return nil
+            case .empty:
+                state = .done(value)
+                return nil
+            case .waiting(let continuation):
+                state = .done(value)
+                return continuation
+            }
+        }
+        waiter?.resume(returning: value)
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Value? in
+                    if case .done(let value) = state { return value }
+                    state = .waiting(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 }
 

@@ -83,6 +83,7 @@ extension SyncEngine {
     ) async throws -> PassResult {
         var result = PassResult(kind: .changes, outcome: .ok)
         result.isDryRun = dryRun
+        let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
         let evaluations = rules(for: settings).evaluateAll(snapshot)
         let context = try planContext(settings, memberGroup: memberGroup)
@@ -108,7 +109,7 @@ extension SyncEngine {
         result.outcome = failed.isEmpty ? .ok : .partial
         try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: nil)
         try state.setMeta(MetaKey.lastPassAt, ISO8601.string(from: now()))
-        logPass(result)
+        logPass(result, duration: ContinuousClock.now - started)
         return result
     }
 
@@ -158,7 +159,8 @@ extension SyncEngine {
         return view
     }
 
-    func logPass(_ result: PassResult) {
+    /// The summary line of a pass: counts, requests and duration, no personal data.
+    func logPass(_ result: PassResult, duration: Duration) {
         let counts = result.counts
         logger.info(
             "pass finished",
@@ -166,7 +168,8 @@ extension SyncEngine {
                 "pass.kind": "\(result.kind.rawValue)", "pass.outcome": "\(result.outcome.rawValue)",
                 "created": "\(counts.created)", "updated": "\(counts.updated)", "adopted": "\(counts.adopted)",
                 "relinked": "\(counts.relinked)", "removed": "\(counts.removed)", "unchanged": "\(counts.unchanged)",
-                "failed": "\(counts.failed)", "requests": "\(counts.requests)",
+                "failed": "\(counts.failed)", "not_uploaded": "\(counts.notUploaded)",
+                "requests": "\(counts.requests)", "duration.ms": "\(duration.milliseconds)",
             ]
         )
     }

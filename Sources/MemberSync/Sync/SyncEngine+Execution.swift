@@ -12,6 +12,8 @@ extension SyncEngine {
         }
         let writer = StoreWriter(store: store)
         let updates = plan.updates.filter(\.needsWrite)
+        var progress = SyncProgress(done: 0, total: updates.count + plan.creates.count)
+        options.onProgress?(progress)
         for wave in waves(of: updates) {
             let outcomes = await sendWave(wave) { await writer.send(updates: $0) }
             try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
@@ -19,6 +21,8 @@ extension SyncEngine {
                 try await record(update, outcome: outcome, counts: &counts, failed: &failed)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
+            progress.done += outcomes.count
+            options.onProgress?(progress)
         }
         for wave in waves(of: plan.creates) {
             try state.transaction {
@@ -30,6 +34,8 @@ extension SyncEngine {
                 try await record(create, outcome: outcome, counts: &counts, failed: &failed)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
+            progress.done += outcomes.count
+            options.onProgress?(progress)
         }
         return failed
     }
@@ -171,7 +177,10 @@ extension SyncEngine {
 
     func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws {
         guard let profileID else {
-            logger.warning("store refused a group removal", metadata: ["error": "\(error)"])
+            logger.warning(
+                "store refused a group removal",
+                metadata: ["error.kind": "\(error.kind)", "error": "\(LogPrivacy.maskingEmails(error.description))"]
+            )
             return
         }
         failed.insert(profileID)

@@ -6,11 +6,12 @@ extension SyncEngine {
     public func runFullSync(dryRun: Bool = false, force: Bool = false) async throws -> PassResult {
         var result = PassResult(kind: .full, outcome: .ok)
         result.isDryRun = dryRun
+        let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
         let read = try source.read(after: Int64.max, changeLimit: 0) { _ in true }
         let snapshot = read.snapshot!
         let (settings, memberGroup) = try completeSettings(snapshot.settings)
-        try await verifyGroups(settings, refresh: true)
+        try await verifyGroups(settings, refresh: true, dryRun: dryRun)
         let customers = try await listAllCustomers()
         let evaluations = rules(for: settings).evaluateAll(snapshot)
         let context = try planContext(settings, memberGroup: memberGroup)
@@ -50,7 +51,7 @@ extension SyncEngine {
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
         try finish(runID: runID, result: result)
-        logPass(result)
+        logPass(result, duration: ContinuousClock.now - started)
         return result
     }
 

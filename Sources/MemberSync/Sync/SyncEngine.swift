@@ -72,6 +72,8 @@ public actor SyncEngine {
         public var concurrentWrites = 3
         /// Change-log rows read per pass.
         public var changeLimit = 5_000
+        /// Told how far a pass's writes have come (after each wave of batches).
+        public var onProgress: (@Sendable (SyncProgress) -> Void)?
 
         public init() {}
     }
@@ -154,13 +156,15 @@ public actor SyncEngine {
 
     /// Makes sure the groups the settings use exist in the store; asks the store only when the last
     /// answer did not already show them (or when `refresh`).
-    func verifyGroups(_ settings: SyncSettings, refresh: Bool) async throws {
+    func verifyGroups(_ settings: SyncSettings, refresh: Bool, dryRun: Bool = false) async throws {
         let needed = groupsInUse(settings)
         let known = Set((try state.meta(MetaKey.verifiedGroups) ?? "").split(separator: ",").compactMap { Int($0) })
         if !refresh && needed.allSatisfy(known.contains) { return }
         let groups = try await store.customerGroups()
         let ids = Set(groups.map(\.id))
-        try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
+        if !dryRun {
+            try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
+        }
         let missing = needed.filter { !ids.contains($0) }
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }

@@ -1,0 +1,159 @@
+import Foundation
+
+/// What `membersync status` found: the agent's numbers, the store check and whether all is healthy.
+struct StatusReport: Sendable {
+    /// The answer of one cheap store request.
+    enum StoreCheck: Sendable, Equatable {
+        /// `--offline`: not asked.
+        case skipped
+        case reachable(groups: Int)
+        /// 401 or 403: the token is not accepted.
+        case tokenRefused(String)
+        case unreachable(String)
+    }
+
+    /// Thresholds of health.
+    struct Limits: Sendable {
+        /// Longest time since the last successful full sync.
+        var maxFullSyncAge: TimeInterval = 26 * 3600
+        /// Most changes the cursor may lag behind MC Trade's log.
+        var maxLag: Int64 = 1000
+    }
+
+    var snapshot: AgentSnapshot
+    var nextFullSync: Date?
+    var store: StoreCheck
+    var runningProcess: String?
+    var now: Date
+    var limits: Limits
+
+    /// Reasons the agent is unhealthy; empty when healthy.
+    var problems: [String] {
+        var problems: [String] = []
+        if let stopped = snapshot.writesStopped {
+            problems.append("writes are stopped: \(stopped) (fix the token, then run 'membersync sync --full')")
+        }
+        if let last = snapshot.lastSuccessfulFullSync {
+            let hours = Int(now.timeIntervalSince(last) / 3600)
+            if now.timeIntervalSince(last) > limits.maxFullSyncAge {
+                problems.append(
+                    "no successful full sync for \(hours) hours (limit \(Int(limits.maxFullSyncAge / 3600))); "
+                        + "run 'membersync report' and 'membersync sync --full'"
+                )
+            }
+        } else {
+            problems.append("no successful full sync yet; run 'membersync sync --full'")
+        }
+        if snapshot.lag > limits.maxLag {
+            problems.append(
+                "lag of \(snapshot.lag) changes is over \(limits.maxLag); is the service running? ('systemctl status membersync')"
+            )
+        }
+        if case .tokenRefused(let why) = store {
+            problems.append("the store refuses the token: \(why)")
+        }
+        return problems
+    }
+
+    var isHealthy: Bool { problems.isEmpty }
+
+    func text() -> String {
+        let snapshot = self.snapshot
+        var lines = ["membersync status: \(isHealthy ? "healthy" : "UNHEALTHY")"]
+        let newest = snapshot.newestChange.map(String.init) ?? "unknown (\(snapshot.sourceError ?? "unreadable"))"
+        lines.append("  change log:        cursor \(snapshot.cursor), newest \(newest), lag \(snapshot.lag) changes")
+        lines.append("  pending profiles:  \(snapshot.pending)")
+        lines.append(
+            "  failed profiles:   \(snapshot.failed) (held until changed or retried: \(snapshot.held); "
+                + "creates in doubt: \(snapshot.createsInDoubt))"
+        )
+        lines.append("  linked profiles:   \(snapshot.linked)")
+        lines.append("  last full sync:    \(lastFullSyncText)")
+        lines.append("  last success:      \(snapshot.lastSuccessfulFullSync.map(Self.stamp) ?? "never")")
+        lines.append("  next full sync:    \(nextFullSyncText)")
+        lines.append("  store:             \(storeText)")
+        lines.append("  running:           \(runningProcess ?? "no process holds the state file")")
+        for problem in problems { lines.append("  PROBLEM: \(problem)") }
+        return lines.joined(separator: "\n")
+    }
+
+    var lastFullSyncText: String {
+        guard let run = snapshot.lastFullSync else { return "never" }
+        let when = run.finishedAt ?? "\(run.startedAt) (unfinished)"
+        let counts = run.counts
+        var text =
+            "\(when) \(run.result ?? "running"): evaluated \(counts.evaluated), created \(counts.created), "
+            + "updated \(counts.updated), removed \(counts.removed), failed \(counts.failed), "
+            + "not uploaded \(counts.notUploaded), requests \(counts.requests)"
+        if let message = run.message { text += " (\(message))" }
+        return text
+    }
+
+    var nextFullSyncText: String {
+        if let owed = snapshot.fullSyncOwed { return "at the next pass (owed: \(owed))" }
+        if let requested = snapshot.fullSyncRequested { return "at the next pass (requested by \(requested))" }
+        return nextFullSync.map(Self.stamp) ?? "unknown (MC Trade's settings unreadable)"
+    }
+
+    var storeText: String {
+        switch store {
+        case .skipped: return "not checked (--offline)"
+        case .reachable(let groups): return "reachable, token accepted (\(groups) customer groups)"
+        case .tokenRefused(let why): return "TOKEN REFUSED: \(why)"
+        case .unreachable(let why): return "unreachable: \(why)"
+        }
+    }
+
+    func json() -> String {
+        var object: [String: Any] = [
+            "healthy": isHealthy, "problems": problems, "cursor": snapshot.cursor, "lag": snapshot.lag,
+            "pending": snapshot.pending, "failed": snapshot.failed, "held": snapshot.held,
+            "creates_in_doubt": snapshot.createsInDoubt, "linked": snapshot.linked,
+            "customers_by_group": Dictionary(
+                uniqueKeysWithValues: snapshot.customersByGroup.map { ("\($0.key)", $0.value) }
+            ),
+        ]
+        object["newest_change"] = snapshot.newestChange
+        object["source_error"] = snapshot.sourceError
+        object["last_successful_full_sync"] = snapshot.lastSuccessfulFullSync.map(Self.stamp)
+        object["next_full_sync"] = nextFullSync.map(Self.stamp)
+        object["full_sync_owed"] = snapshot.fullSyncOwed
+        object["full_sync_requested"] = snapshot.fullSyncRequested
+        object["writes_stopped"] = snapshot.writesStopped
+        object["running"] = runningProcess
+        if let run = snapshot.lastFullSync {
+            let counts = run.counts
+            object["last_full_sync"] = [
+                "started_at": run.startedAt, "finished_at": run.finishedAt as Any, "result": run.result as Any,
+                "message": run.message as Any, "evaluated": counts.evaluated, "created": counts.created,
+                "updated": counts.updated, "adopted": counts.adopted, "relinked": counts.relinked,
+                "removed": counts.removed, "unchanged": counts.unchanged, "failed": counts.failed,
+                "not_uploaded": counts.notUploaded, "requests": counts.requests,
+            ]
+        }
+        switch store {
+        case .skipped: object["store"] = ["checked": false]
+        case .reachable(let groups):
+            object["store"] = ["checked": true, "reachable": true, "token_accepted": true, "groups": groups]
+        case .tokenRefused(let why):
+            object["store"] = ["checked": true, "reachable": true, "token_accepted": false, "error": why]
+        case .unreachable(let why): object["store"] = ["checked": true, "reachable": false, "error": why]
+        }
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func stamp(_ date: Date) -> String { ISO8601.string(from: date) }
+
+    /// Asks the store for its customer groups: reachable, and is the token accepted?
+    static func checkStore(_ store: any CustomerStore) async -> StoreCheck {
+        do {
+            return .reachable(groups: try await store.customerGroups().count)
+        } catch let error as StoreError where error.stopsWrites {
+            return .tokenRefused(error.description)
+        } catch {
+            return .unreachable("\(error)")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import MemberSync
+
+/// The service loop: notifications over a real datagram socket, a stop with a pass in flight, reload.
+@Suite struct AgentServiceTests {
+    func socketName() -> String { "@membersync-service-\(UUID().uuidString)" }
+
+    @Test func notifiesReadyStatusAndStoppingAndWritesMetrics() async throws {
+        let harness = try EngineHarness()
+        try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        let name = socketName()
+        let listener = try DatagramListener(name: name)
+        let signal = ShutdownSignal()
+        let metricsWrites = Mutex(0)
+        var options = AgentService.Options()
+        options.pollInterval = .milliseconds(20)
+        options.watchdogInterval = .milliseconds(20)
+        let hooks = AgentService.Hooks(
+            notifier: SystemdNotifier(socketPath: name),
+            writeMetrics: { metricsWrites.withLock { $0 += 1 } }
+        )
+        let service = AgentService(
+            engine: try harness.engine(),
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs),
+            hooks: hooks
+        )
+        let running = Task { await service.run() }
+        let untilStatus = await listener.receive(until: "last full sync ok")
+        #expect(untilStatus.contains { $0.hasPrefix("READY=1\nSTATUS=") })
+        #expect(untilStatus.contains("WATCHDOG=1"))
+        #expect(untilStatus.last?.contains("STATUS=last full sync ok: created 1") == true)
+        signal.requestStop()
+        #expect(await running.value == 0)
+        #expect(await listener.receive(until: "STOPPING=1").last?.hasPrefix("STOPPING=1") == true)
+        #expect(metricsWrites.withLock { $0 } >= 2)
+    }
+
+    @Test func stopAbandonsAPassStuckInTheStoreAndTheOutboxKeepsTheWork() async throws {
+        let harness = try EngineHarness()
+        try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try await harness.sync()
+        try harness.member(102, "Ben", "Ode", email: "ben@example.test")
+        let store = StuckStore(harness.store)
+        let engine = SyncEngine(
+            source: MCTradeSource(path: harness.mctrade.path),
+            state: try StateStore(path: harness.statePath),
+            store: store,
+            options: harness.options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        let signal = ShutdownSignal()
+        var options = AgentService.Options()
+        options.stopGrace = .milliseconds(100)
+        let service = AgentService(
+            engine: engine,
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        let running = Task { await service.run() }
+        await store.waitUntilStuck()
+        let start = ContinuousClock.now
+        signal.requestStop()
+        #expect(await running.value == 0)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(harness.logs.messages.contains { $0.hasPrefix("stopping with a pass in flight") })
+        #expect(try harness.state().outbox().map(\.profileID) == [102])
+        defer { store.release() }
+
+        let next = try await harness.sync()
+        #expect(next.counts.created == 1)
+        #expect(try harness.state().outbox().isEmpty)
+    }
+
+    @Test func sighupReReadsThePollInterval() async throws {
+        let harness = try EngineHarness()
+        let signal = ShutdownSignal()
+        let reloads = Mutex(0)
+        var options = AgentService.Options()
+        options.pollInterval = .milliseconds(10)
+        let hooks = AgentService.Hooks(reload: {
+            reloads.withLock { $0 += 1 }
+            return .milliseconds(250)
+        })
+        let service = AgentService(
+            engine: try harness.engine(),
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs),
+            hooks: hooks
+        )
+        let running = Task { await service.run() }
+        while !harness.logs.messages.contains("pass finished") { await Task.yield() }
+        signal.requestReload()
+        while reloads.withLock({ $0 }) == 0 { await Task.yield() }
+        signal.requestStop()
+        _ = await running.value
+        #expect(service.currentPollInterval == .milliseconds(250))
+        #expect(harness.logs.messages.contains("configuration re-read"))
+    }
+}
+
+/// Passes everything to an in-memory store, except creates, which hang (like a dead connection that
+/// ignores cancellation) until released.
+final class StuckStore: CustomerStore, Sendable {
+    let base: InMemoryStore
+    private let waiting = Mutex<
+        (stuck: CheckedContinuation<Void, Never>?, watchers: [CheckedContinuation<Void, Never>], isStuck: Bool)
+    >((nil, [], false))
+
+    init(_ base: InMemoryStore) { self.base = base }
+
+    func waitUntilStuck() async {
+        await withCheckedContinuation { continuation in
+            let now = waiting.withLock { state -> Bool in
+                if state.isStuck { return true }
+                state.watchers.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func release() {
+        waiting.withLock { $0.stuck }?.resume()
+    }
+
+    func createCustomers(_ records: [CustomerRecord]) async throws -> [StoreCustomer] {
+        await withCheckedContinuation { continuation in
+            let watchers = waiting.withLock { state in
+                state.stuck = continuation
+                state.isStuck = true
+                defer { state.watchers = [] }
+                return state.watchers
+            }
+            for watcher in watchers { watcher.resume() }
+        }
+        throw StoreError.createInDoubt(endpoint: "POST /v3/customers", underlying: "released by the test")
+    }
+
+    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
+    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
+        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
+    }
+    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
+        try await base.customers(withEmails: emails)
+    }
+    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
+    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
+        try await base.updateCustomers(updates)
+    }
+    func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
+    func requestCounts() async -> RequestCounts { await base.requestCounts() }
+}
