@@ -80,7 +80,23 @@ enum RunCommand {
         var options = AgentService.Options()
         options.pollInterval = context.configuration.sync.pollInterval
         let engine = context.makeEngine(state: try context.openState())
-        let service = AgentService(engine: engine, signal: signal, options: options, logger: context.logger)
+        var afterPass: @Sendable (PassResult?) async -> Void = { _ in }
+        if context.configuration.revenue.isEnabled {
+            let recorder = RevenueCommand.makeRecorder(context: context, state: try context.openState())
+            let revenue = RevenuePoller(
+                recorder: recorder,
+                interval: context.configuration.revenue.pollInterval,
+                logger: context.logger
+            )
+            afterPass = { await revenue.afterPass($0) }
+        }
+        let service = AgentService(
+            engine: engine,
+            signal: signal,
+            options: options,
+            logger: context.logger,
+            afterPass: afterPass
+        )
         return await service.run()
     }
 }
