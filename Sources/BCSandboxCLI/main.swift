@@ -1,1 +1,4 @@
-print("bc-sandbox")
+import BCSandbox
+import Foundation
+
+exit(await SandboxCommand.run(Array(CommandLine.arguments.dropFirst())))
