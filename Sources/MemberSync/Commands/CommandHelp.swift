@@ -18,6 +18,8 @@ enum CommandHelp {
           check       configuration, token, scopes, groups and MC Trade's schema, each PASS or FAIL
           retry       send refused profiles again  [PROFILE_ID ...]
           groups      the store's customer groups (ids for MC Trade's settings)
+          revenue     record store orders of linked customers in MC Trade's profile_revenue once
+                      --since DATE  back-fill from DATE (YYYY-MM-DD or ISO 8601) instead of the last mark
 
         'membersync COMMAND --help' explains one command.
 
@@ -39,6 +41,16 @@ enum CommandHelp {
                 """
         case "run":
             return runHelp
+        case "revenue":
+            return """
+                usage: membersync revenue --config FILE [--since DATE]
+
+                Lists the store's orders modified since the high-water mark (minus revenue.overlap_minutes),
+                or since DATE (YYYY-MM-DD in the configured time zone, or ISO 8601 with a zone), and records
+                one row per order of a linked customer in MC Trade's profile_revenue, updated in place when
+                the order changes. Guest orders and orders of unlinked customers are not recorded. It may
+                run while the service runs; the service itself does this every revenue.poll_interval_seconds.
+                """
         default:
             return operatorHelp[command]
         }
@@ -48,7 +60,9 @@ enum CommandHelp {
         usage: membersync run --config FILE
 
         The service. Follows the change log every sync.poll_interval_ms, runs the full sync daily at MC
-        Trade's auto_sync_time (in the configured time zone) and when 'sync --full' asks for it.
+        Trade's auto_sync_time (in the configured time zone) and when 'sync --full' asks for it, and records
+        store orders in MC Trade's profile_revenue every revenue.poll_interval_seconds and after every full
+        sync (when revenue.enabled).
         Under systemd (Type=notify) it sends READY=1, STATUS= lines and WATCHDOG=1 pings to $NOTIFY_SOCKET.
         SIGTERM or SIGINT: stops within about 7 s; a pass still running is abandoned and its work stays in
         the outbox. SIGHUP: re-reads logging.level and sync.poll_interval_ms (other keys need a restart).

@@ -36,6 +36,7 @@ public enum MemberSyncCommand {
             case "check": return try await CheckCommand.run(rest)
             case "retry": return try RetryCommand.run(rest)
             case "groups": return try await GroupsCommand.run(rest)
+            case "revenue": return try await RevenueCommand.run(rest)
             default: throw UsageError("unknown command '\(command)'")
             }
         } catch let error as UsageError {

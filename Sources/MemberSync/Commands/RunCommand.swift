@@ -37,12 +37,23 @@ enum RunCommand {
         if let path = configuration.metrics.file {
             hooks.writeMetrics = { @Sendable in try await writeMetrics(context: context, path: path) }
         }
+        var afterPass: @Sendable (PassResult?) async -> Void = { _ in }
+        if configuration.revenue.isEnabled {
+            let recorder = RevenueCommand.makeRecorder(context: context, state: try context.openState())
+            let revenue = RevenuePoller(
+                recorder: recorder,
+                interval: configuration.revenue.pollInterval,
+                logger: context.logger
+            )
+            afterPass = { _ = await revenue.afterPass($0) }
+        }
         let service = AgentService(
             engine: engine,
             signal: signal,
             options: options,
             logger: context.logger,
-            hooks: hooks
+            hooks: hooks,
+            afterPass: afterPass
         )
         return await service.run()
     }

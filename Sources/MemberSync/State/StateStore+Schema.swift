@@ -62,7 +62,28 @@ extension StateStore {
             requests     INTEGER NOT NULL DEFAULT 0,
             message      TEXT
         );
+        """,
         """
+        CREATE TABLE revenue_runs (
+            run_id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind           TEXT NOT NULL,
+            started_at     TEXT NOT NULL,
+            finished_at    TEXT,
+            result         TEXT,
+            since          TEXT NOT NULL,
+            mark           TEXT,
+            pages          INTEGER NOT NULL DEFAULT 0,
+            requests       INTEGER NOT NULL DEFAULT 0,
+            listed         INTEGER NOT NULL DEFAULT 0,
+            inserted       INTEGER NOT NULL DEFAULT 0,
+            updated        INTEGER NOT NULL DEFAULT 0,
+            unchanged      INTEGER NOT NULL DEFAULT 0,
+            guests         INTEGER NOT NULL DEFAULT 0,
+            unlinked       INTEGER NOT NULL DEFAULT 0,
+            outside_window INTEGER NOT NULL DEFAULT 0,
+            message        TEXT
+        );
+        """,
     ]
 
     func migrate() throws {

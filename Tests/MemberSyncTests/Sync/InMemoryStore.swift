@@ -18,6 +18,14 @@ final class InMemoryStore: CustomerStore, Sendable {
         var writeFailure: StoreError?
         /// The next create is applied but its answer is lost.
         var loseNextCreateAnswer = false
+        /// Orders by id, served by `orders(modifiedSince:page:limit:)`.
+        var orders: [Int: StoreOrder] = [:]
+        /// Serve every order whatever `min_date_modified` says (a store that ignored the filter).
+        var ignoresOrderDateFilter = false
+        /// Serve page 1 whatever page is asked for.
+        var ignoresOrderPage = false
+        /// The listing of this page fails once with this error (the process dies mid-listing).
+        var ordersFailure: (page: Int, error: StoreError)?
     }
 
     let state = Mutex(State())
@@ -109,7 +117,28 @@ final class InMemoryStore: CustomerStore, Sendable {
         }
     }
 
-    func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
+    func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] {
+        count("orders", "GET orders since \(RFC2822Date.format(since)) page \(page)")
+        return try state.withLock { state in
+            if let failure = state.ordersFailure, failure.page == page {
+                state.ordersFailure = nil
+                throw failure.error
+            }
+            // The filter is sent in whole seconds (RFC 2822), and the store compares in whole seconds.
+            let floor = Date(timeIntervalSince1970: since.timeIntervalSince1970.rounded(.down))
+            let matching = state.orders.values.filter { order in
+                state.ignoresOrderDateFilter || UTCTimestamp.parse(order.dateModified)! >= floor
+            }
+            let sorted = matching.sorted { $0.id < $1.id }
+            let start = state.ignoresOrderPage ? 0 : (max(page, 1) - 1) * limit
+            return Array(sorted.dropFirst(start).prefix(limit))
+        }
+    }
+
+    /// Adds or replaces an order.
+    func put(_ order: StoreOrder) {
+        state.withLock { $0.orders[order.id] = order }
+    }
 
     func requestCounts() async -> RequestCounts { state.withLock { $0.counts } }
 

@@ -1,0 +1,61 @@
+import Foundation
+import SQLiteDB
+
+/// The revenue side of the state file: the high-water mark of store orders (`meta`) and the history of
+/// revenue passes (`revenue_runs`).
+extension StateStore {
+    /// The `meta` key of the newest order `date_modified` recorded (ISO 8601 UTC).
+    static let revenueMarkKey = "revenue_mark"
+
+    /// The newest `date_modified` up to which every order has been recorded; nil before the first pass.
+    public func revenueMark() throws -> Date? {
+        try meta(Self.revenueMarkKey).flatMap(ISO8601.date(from:))
+    }
+
+    /// Moves the mark forward to `date`, never back (a back-fill may finish after a later live pass).
+    /// Returns the mark now kept.
+    @discardableResult
+    public func advanceRevenueMark(to date: Date) throws -> Date {
+        try transaction {
+            let current = try revenueMark()
+            let kept = max(current ?? date, date)
+            if kept != current { try setMeta(Self.revenueMarkKey, ISO8601.string(from: kept)) }
+            return kept
+        }
+    }
+
+    /// Records that a revenue pass started; returns its run id.
+    func startRevenueRun(kind: RevenuePassResult.Kind, since: Date) throws -> Int64 {
+        try database.query(
+            "INSERT INTO revenue_runs (kind, started_at, since) VALUES (?, ?, ?)",
+            [.text(kind.rawValue), .text(Self.timestamp()), .text(ISO8601.string(from: since))]
+        )
+        return database.lastInsertRowID
+    }
+
+    /// Records how a revenue pass ended: `error` nil for success.
+    func finishRevenueRun(_ runID: Int64, _ result: RevenuePassResult, error: String?) throws {
+        try database.query(
+            """
+            UPDATE revenue_runs SET finished_at = ?, result = ?, mark = ?, pages = ?, requests = ?, listed = ?,
+                inserted = ?, updated = ?, unchanged = ?, guests = ?, unlinked = ?, outside_window = ?, message = ?
+            WHERE run_id = ?
+            """,
+            [
+                .text(Self.timestamp()), .text(error == nil ? "ok" : "failed"),
+                result.mark.map { .text(ISO8601.string(from: $0)) } ?? .null,
+                .integer(Int64(result.pages)), .integer(Int64(result.requests)), .integer(Int64(result.listed)),
+                .integer(Int64(result.inserted)), .integer(Int64(result.updated)), .integer(Int64(result.unchanged)),
+                .integer(Int64(result.guests)), .integer(Int64(result.unlinked)),
+                .integer(Int64(result.outsideWindow)), error.map { .text($0) } ?? .null, .integer(runID),
+            ]
+        )
+    }
+
+    /// The last `limit` revenue passes, newest first, as column-name dictionaries (for status and tests).
+    public func revenueRuns(limit: Int = 20) throws -> [[String: SQLiteValue]] {
+        try database.query("SELECT * FROM revenue_runs ORDER BY run_id DESC LIMIT ?", limit).map { row in
+            Dictionary(uniqueKeysWithValues: zip(row.columns.names, row.values))
+        }
+    }
+}
