@@ -75,11 +75,13 @@ final class SandboxFixture: Sendable {
         token: String? = SandboxFixture.token,
         contentType: String = "application/json",
         storeHash: String? = nil,
-        rawBody: Data? = nil
+        rawBody: Data? = nil,
+        timeout: TimeInterval = 10
     ) async throws -> TestResponse {
         let hash = storeHash ?? server.configuration.storeHash
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/stores/\(hash)\(path)")!)
         request.httpMethod = method
+        request.timeoutInterval = timeout
         if let token { request.setValue(token, forHTTPHeaderField: "X-Auth-Token") }
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let body = try rawBody ?? json.map({ try JSONSerialization.data(withJSONObject: $0) }) {
