@@ -48,7 +48,12 @@ struct FaultTests {
             try await sandbox.admin.addFault(["kind": "drop_response", "count": 1, "method": "POST"])
             // URLSession on Linux reports an empty reply only when its timeout ends, hence the short one.
             await #expect(throws: (any Error).self) {
-                _ = try await sandbox.call("POST", "/v3/customers", json: [newCustomer("ada@example.test")], timeout: 0.5)
+                _ = try await sandbox.call(
+                    "POST",
+                    "/v3/customers",
+                    json: [newCustomer("ada@example.test")],
+                    timeout: 0.5
+                )
             }
             #expect(try await sandbox.admin.dump().customers.map(\.email) == ["ada@example.test"])
             let log = try await sandbox.admin.requests()
