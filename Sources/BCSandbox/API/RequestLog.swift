@@ -22,7 +22,10 @@ struct LoggedRequestEntry: Sendable {
 }
 
 /// The store requests served since the last reset, for tests to count.
+///
+/// Keeps the newest `capacity` entries so that a long benchmark cannot grow it without bound.
 final class RequestLog: Sendable {
+    static let capacity = 200_000
     private let entries = Mutex((next: 1, list: [LoggedRequestEntry]()))
 
     func append(_ entry: LoggedRequestEntry) {
@@ -31,6 +34,7 @@ final class RequestLog: Sendable {
             entry.seq = state.next
             state.next += 1
             state.list.append(entry)
+            if state.list.count > Self.capacity { state.list.removeFirst(state.list.count - Self.capacity) }
         }
     }
 

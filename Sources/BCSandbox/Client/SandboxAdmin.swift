@@ -38,12 +38,14 @@ public struct SandboxAdmin: Sendable {
     }
 
     /// Creates customers as shoppers signing up; returns their ids in order.
+    @discardableResult
     public func createCustomers(_ customers: [SandboxCustomerSeed]) async throws -> [Int] {
         let data = try await send("POST", "customers", body: try JSONEncoder().encode(customers))
         return try Self.ids(of: data)
     }
 
     /// Creates customers from plain field maps (`email`, `first_name`, `last_name`, ...); returns their ids.
+    @discardableResult
     public func createCustomers(_ customers: [[String: Any]]) async throws -> [Int] {
         try Self.ids(of: try await send("POST", "customers", json: customers))
     }

@@ -2,8 +2,11 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+    /// Writes to a closed peer fail with EPIPE instead of raising SIGPIPE.
+    private let sendFlags = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
     import Darwin
+    private let sendFlags: Int32 = 0
 #endif
 
 /// Reads requests from one accepted socket and writes the handler's answers, until either side closes.
@@ -126,7 +129,7 @@ struct HTTPConnection {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes {
-                send(socket, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                send(socket, $0.baseAddress! + offset, $0.count - offset, sendFlags)
             }
             if sent < 0, errno == EINTR { continue }
             guard sent > 0 else { return false }
