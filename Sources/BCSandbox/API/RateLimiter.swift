@@ -44,17 +44,9 @@ final class RateLimiter: Sendable {
             guard state.used < state.quota else { return (false, Self.snapshot(state, now: now)) }
             if state.windowStart == nil { state.windowStart = now }
             state.used += 1
-            return (true, Self.snapshot(state, now: now))
-        }
-    }
-
-    /// Lets "another app" spend what `spend_per_request` says, after one of our requests.
-    func spendAfterRequest() {
-        let now = clock()
-        state.withLock { state in
-            guard state.spendPerRequest > 0 else { return }
-            Self.roll(&state, now: now)
+            // "Another app" spends while our request is handled, so this answer's headers show it.
             state.used = min(state.quota, state.used + state.spendPerRequest)
+            return (true, Self.snapshot(state, now: now))
         }
     }
 

@@ -152,6 +152,5 @@ final class StoreGateway: Sendable {
         response.headers.set("X-Rate-Limit-Requests-Quota", String(snapshot.quota))
         response.headers.set("X-Rate-Limit-Requests-Left", String(snapshot.left))
         if retryAfter { response.headers.set("X-Retry-After", String(snapshot.retryAfterSeconds)) }
-        limiter.spendAfterRequest()
     }
 }

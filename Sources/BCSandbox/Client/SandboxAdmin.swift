@@ -95,7 +95,8 @@ public struct SandboxAdmin: Sendable {
 
     public func clearFaults() async throws { _ = try await send("DELETE", "faults") }
 
-    /// Changes the quota; `spend` is used up now by another app, `spendPerRequest` after each of ours.
+    /// Changes the quota; `spend` is used up now by another app, `spendPerRequest` during each of ours (the
+    /// answer's headers show it).
     @discardableResult
     public func setQuota(
         quota: Int? = nil,

@@ -22,6 +22,15 @@ actor RequestPacer {
     private var resumeAt: ContinuousClock.Instant?
     private var resumeReason = QuotaWaitReason.rateLimited
     private var counts = RequestCounts()
+    /// Requests waiting for the answer of the one request sent while the quota is unknown.
+    private var probeWaiters: [CheckedContinuation<Void, Never>] = []
+    /// False once the store answered without quota headers (then nothing is held back for them).
+    private var storeReportsQuota = true
+    /// Requests that other apps spend per request of ours, as seen from the drop of `requestsLeft`
+    /// between answers (halved at every answer that shows less).
+    private var otherAppsSpend = 0.0
+    /// True once two answers in one window showed how fast the quota drains.
+    private var knowsDrainRate = false
 
     init(
         reserve: Int,
@@ -46,7 +55,13 @@ actor RequestPacer {
                 continue
             }
             resumeAt = nil
-            if let left = requestsLeft, left - inFlight <= reserve {
+            // Until two answers showed how much is left and how fast other apps drain it, one request
+            // goes at a time, so that concurrent requests cannot overrun a quota other apps spend.
+            if (requestsLeft == nil || !knowsDrainRate) && inFlight > 0 && storeReportsQuota {
+                await withCheckedContinuation { probeWaiters.append($0) }
+                continue
+            }
+            if let left = requestsLeft, !leavesReserve(left: left) {
                 if let reset = resetAt, reset > current {
                     try await wait(reset - current, reason: .reserveReached)
                     if resetAt == reset { forgetQuota() }
@@ -62,11 +77,32 @@ actor RequestPacer {
     /// Ends a request begun with `acquireTurn()`, keeping the quota its answer reports (if any).
     func finish(headers: HTTPHeaders?) {
         inFlight = max(inFlight - 1, 0)
+        defer { wakeProbeWaiters() }
         guard let headers else { return }
-        if let left = headers.integer("X-Rate-Limit-Requests-Left") {
-            requestsLeft = left
-            resetAt = headers.integer("X-Rate-Limit-Time-Reset-Ms").map { now() + .milliseconds($0) }
+        guard let left = headers.integer("X-Rate-Limit-Requests-Left") else {
+            storeReportsQuota = false
+            return
         }
+        storeReportsQuota = true
+        if let previous = requestsLeft, left <= previous {
+            otherAppsSpend = max(Double(previous - left - 1), otherAppsSpend / 2)
+            knowsDrainRate = true
+        }
+        requestsLeft = left
+        resetAt = headers.integer("X-Rate-Limit-Time-Reset-Ms").map { now() + .milliseconds($0) }
+    }
+
+    /// True when one more request (with those in flight, and what other apps spend meanwhile) still
+    /// leaves the reserve untouched.
+    private func leavesReserve(left: Int) -> Bool {
+        let projected = Double(left) - Double(inFlight + 1) * (1 + otherAppsSpend)
+        return projected >= Double(reserve)
+    }
+
+    private func wakeProbeWaiters() {
+        let waiters = probeWaiters
+        probeWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Sends nothing more until `delay` from now has passed (a 429's wait).

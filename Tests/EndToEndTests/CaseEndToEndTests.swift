@@ -1,0 +1,119 @@
+import BCSandbox
+import Foundation
+import MemberSync
+import Testing
+
+/// The cases of real sync failures (shared/cases) that need the store to misbehave, against the
+/// built agent and the sandbox told how to misbehave.
+@Suite(.serialized)
+struct CaseEndToEndTests {
+    @Test func shopperWhoRegisteredFirstKeepsNotesAndPasswordWhenAdopted() async throws {
+        let workspace = try await EndToEndWorkspace()
+        let ids = try await workspace.admin.createCustomers([
+            SandboxCustomerSeed(
+                email: "grace.hollis@example.test", firstName: "G", lastName: "H", customerGroupID: 0, notes: "VIP",
+                password: "her-own-secret-1"
+            )
+        ])
+        try workspace.mctrade.insertIndividual(
+            id: 2002, firstName: "Grace", lastName: "Hollis", email: "grace.hollis@example.test", isMember: true
+        )
+        let output = try workspace.membersync("sync")
+        #expect(output.status == 0, "\(output.all)")
+        let customers = try await workspace.admin.dump().customers
+        #expect(customers.count == 1)
+        let grace = try #require(customers.first)
+        #expect(grace.id == ids.first)
+        #expect(grace.customerGroupID == EndToEndWorkspace.memberGroup)
+        #expect(grace.firstName == "Grace")
+        #expect(grace.notes == "VIP")
+        #expect(grace.hasPassword)
+        #expect(!(try await workspace.admin.requests()).contains { $0.method == "POST" })
+    }
+
+    @Test func updateThatWouldResetTheGroupWhenLeftOutKeepsTheMemberGroup() async throws {
+        let workspace = try await EndToEndWorkspace()
+        try workspace.mctrade.insertIndividual(id: 6002, firstName: "Lan", lastName: "Ng", email: "lan@example.test", isMember: true)
+        #expect(try workspace.membersync("sync").status == 0)
+        try await workspace.admin.addFault(["kind": "put_without_group_resets", "enabled": true])
+        try workspace.mctrade.updateProfile(id: 6002, set: ["last_name": "Nguyen"])
+        #expect(try workspace.membersync("sync").status == 0)
+        let lan = try await workspace.admin.dump().customers.first
+        #expect(lan?.lastName == "Nguyen")
+        #expect(lan?.customerGroupID == EndToEndWorkspace.memberGroup)
+    }
+
+    @Test func oneEmailTheStoreRefusesIsIsolatedAndTheRunIsPartial() async throws {
+        let workspace = try await EndToEndWorkspace()
+        for id in 3001...3010 {
+            try workspace.mctrade.insertIndividual(
+                id: id, firstName: "M\(id)", lastName: "Member",
+                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test", isMember: true
+            )
+        }
+        try await workspace.admin.addFault(["kind": "reject_email", "email": "m3007@example.test"])
+        let output = try workspace.membersync("sync")
+        #expect(output.status == 2, "\(output.all)")
+        #expect(output.standardOutput.contains("partial"))
+        let customers = try await workspace.admin.dump().customers
+        #expect(customers.count == 8)
+        let report = try workspace.membersync("report", "--format", "csv").standardOutput
+        #expect(report.contains("3008") && report.contains("invalid_email"))
+        #expect(report.contains("3007") && report.contains("store_rejected"))
+
+        try await workspace.admin.clearRequests()
+        _ = try workspace.membersync("sync")
+        #expect(try await workspace.admin.requests().filter { $0.method == "POST" }.isEmpty)
+        try await workspace.admin.clearFaults()
+        let retry = try workspace.membersync("retry", "3007")
+        #expect(retry.status == 0)
+        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.admin.dump().customers.count == 9)
+    }
+
+    @Test func quotaSharedWithAnotherAppIsPacedByTheHeadersWithoutA429() async throws {
+        // As in the case: another app spends so that our answers show about 40, 12, 4 requests left.
+        let workspace = try await EndToEndWorkspace(quota: 150, windowMilliseconds: 4_000)
+        for id in 1...30 {
+            try workspace.mctrade.insertIndividual(id: id, firstName: "P\(id)", lastName: "Member", email: "p\(id)@example.test", isMember: true)
+        }
+        #expect(try workspace.membersync("sync").status == 0)
+        for id in 1...30 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("Changed\(id)")]) }
+        _ = try await workspace.admin.setQuota(spend: 150 - 41, spendPerRequest: 27)
+        try await workspace.admin.clearRequests()
+        let output = try workspace.membersync("sync")
+        #expect(output.status == 0, "\(output.all)")
+        let requests = try await workspace.admin.requests()
+        #expect(!requests.contains { $0.status == 429 }, "\(requests.map { "\($0.method) \($0.status) \($0.startedMilliseconds % 100_000)-\($0.finishedMilliseconds % 100_000)" })")
+        #expect(requests.filter { $0.method == "PUT" }.count == 3)
+        let span = (requests.last?.startedMilliseconds ?? 0) - (requests.first?.startedMilliseconds ?? 0)
+        #expect(span >= 3_000, "the third update should wait for the window's reset")
+        #expect(try await workspace.admin.dump().customers.allSatisfy { $0.lastName.hasPrefix("Changed") })
+    }
+
+    @Test func accessTokenAppearsInNoOutputStateReportOrArguments() async throws {
+        let workspace = try await EndToEndWorkspace(extraConfig: ["logging": ["level": "trace"]])
+        for id in 1...5 {
+            try workspace.mctrade.insertIndividual(id: id, firstName: "P\(id)", lastName: "Member", email: "p\(id)@example.test", isMember: true)
+        }
+        try await workspace.admin.addFault(["kind": "status", "status": 401, "count": 1])
+        try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 2, "echo_headers": true])
+        var outputs: [ProcessOutput] = []
+        outputs.append(try workspace.membersync("sync"))
+        outputs.append(try workspace.membersync("sync"))
+        outputs.append(try workspace.membersync("sync", "--full"))
+        outputs.append(try workspace.membersync("status", "--offline"))
+        outputs.append(try workspace.membersync("report", "--format", "json"))
+        #expect(outputs[0].status == 1)
+        #expect(outputs[0].standardError.contains("token"))
+        let token = workspace.sandbox.token
+        for output in outputs {
+            #expect(!output.all.contains(token))
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: workspace.directory.path)
+        where !["token", "store.sqlite", "store.sqlite-wal", "store.sqlite-shm"].contains(file) {
+            let data = (try? Data(contentsOf: workspace.directory.appendingPathComponent(file))) ?? Data()
+            #expect(data.range(of: Data(token.utf8)) == nil, "token found in \(file)")
+        }
+    }
+}
