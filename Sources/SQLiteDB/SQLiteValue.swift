@@ -73,5 +73,3 @@ extension SQLiteValue: SQLiteBindable {
 extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
     public var sqliteValue: SQLiteValue { self?.sqliteValue ?? .null }
 }
-
-

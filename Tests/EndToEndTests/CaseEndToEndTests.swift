@@ -11,12 +11,20 @@ struct CaseEndToEndTests {
         let workspace = try await EndToEndWorkspace()
         let ids = try await workspace.admin.createCustomers([
             SandboxCustomerSeed(
-                email: "grace.hollis@example.test", firstName: "G", lastName: "H", customerGroupID: 0, notes: "VIP",
+                email: "grace.hollis@example.test",
+                firstName: "G",
+                lastName: "H",
+                customerGroupID: 0,
+                notes: "VIP",
                 password: "her-own-secret-1"
             )
         ])
         try workspace.mctrade.insertIndividual(
-            id: 2002, firstName: "Grace", lastName: "Hollis", email: "grace.hollis@example.test", isMember: true
+            id: 2002,
+            firstName: "Grace",
+            lastName: "Hollis",
+            email: "grace.hollis@example.test",
+            isMember: true
         )
         let output = try workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
@@ -33,7 +41,13 @@ struct CaseEndToEndTests {
 
     @Test func updateThatWouldResetTheGroupWhenLeftOutKeepsTheMemberGroup() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(id: 6002, firstName: "Lan", lastName: "Ng", email: "lan@example.test", isMember: true)
+        try workspace.mctrade.insertIndividual(
+            id: 6002,
+            firstName: "Lan",
+            lastName: "Ng",
+            email: "lan@example.test",
+            isMember: true
+        )
         #expect(try workspace.membersync("sync").status == 0)
         try await workspace.admin.addFault(["kind": "put_without_group_resets", "enabled": true])
         try workspace.mctrade.updateProfile(id: 6002, set: ["last_name": "Nguyen"])
@@ -47,8 +61,11 @@ struct CaseEndToEndTests {
         let workspace = try await EndToEndWorkspace()
         for id in 3001...3010 {
             try workspace.mctrade.insertIndividual(
-                id: id, firstName: "M\(id)", lastName: "Member",
-                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test", isMember: true
+                id: id,
+                firstName: "M\(id)",
+                lastName: "Member",
+                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test",
+                isMember: true
             )
         }
         try await workspace.admin.addFault(["kind": "reject_email", "email": "m3007@example.test"])
@@ -75,7 +92,13 @@ struct CaseEndToEndTests {
         // As in the case: another app spends so that our answers show about 40, 12, 4 requests left.
         let workspace = try await EndToEndWorkspace(quota: 150, windowMilliseconds: 4_000)
         for id in 1...30 {
-            try workspace.mctrade.insertIndividual(id: id, firstName: "P\(id)", lastName: "Member", email: "p\(id)@example.test", isMember: true)
+            try workspace.mctrade.insertIndividual(
+                id: id,
+                firstName: "P\(id)",
+                lastName: "Member",
+                email: "p\(id)@example.test",
+                isMember: true
+            )
         }
         #expect(try workspace.membersync("sync").status == 0)
         for id in 1...30 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("Changed\(id)")]) }
@@ -84,7 +107,10 @@ struct CaseEndToEndTests {
         let output = try workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         let requests = try await workspace.admin.requests()
-        #expect(!requests.contains { $0.status == 429 }, "\(requests.map { "\($0.method) \($0.status) \($0.startedMilliseconds % 100_000)-\($0.finishedMilliseconds % 100_000)" })")
+        #expect(
+            !requests.contains { $0.status == 429 },
+            "\(requests.map { "\($0.method) \($0.status) \($0.startedMilliseconds % 100_000)-\($0.finishedMilliseconds % 100_000)" })"
+        )
         #expect(requests.filter { $0.method == "PUT" }.count == 3)
         let span = (requests.last?.startedMilliseconds ?? 0) - (requests.first?.startedMilliseconds ?? 0)
         #expect(span >= 3_000, "the third update should wait for the window's reset")
@@ -94,7 +120,13 @@ struct CaseEndToEndTests {
     @Test func accessTokenAppearsInNoOutputStateReportOrArguments() async throws {
         let workspace = try await EndToEndWorkspace(extraConfig: ["logging": ["level": "trace"]])
         for id in 1...5 {
-            try workspace.mctrade.insertIndividual(id: id, firstName: "P\(id)", lastName: "Member", email: "p\(id)@example.test", isMember: true)
+            try workspace.mctrade.insertIndividual(
+                id: id,
+                firstName: "P\(id)",
+                lastName: "Member",
+                email: "p\(id)@example.test",
+                isMember: true
+            )
         }
         try await workspace.admin.addFault(["kind": "status", "status": 401, "count": 1])
         try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 2, "echo_headers": true])

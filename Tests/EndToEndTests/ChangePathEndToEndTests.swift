@@ -101,12 +101,18 @@ struct ChangePathEndToEndTests {
         #expect(try workspace.membersync("sync").status == 0)
         let customer = try await workspace.admin.dump().customers.first { $0.email == "ada@example.test" }!
         try workspace.mctrade.insertIndividual(
-            id: 7, firstName: "Ada", lastName: "Kovacs-Lee", email: "ADA@example.test", isMember: true
+            id: 7,
+            firstName: "Ada",
+            lastName: "Kovacs-Lee",
+            email: "ADA@example.test",
+            isMember: true
         )
         try workspace.mctrade.updateProfile(id: 1, set: ["merged_into": 7])
         let output = try workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
-        let customers = try await workspace.admin.dump().customers.filter { $0.email.lowercased() == "ada@example.test" }
+        let customers = try await workspace.admin.dump().customers.filter {
+            $0.email.lowercased() == "ada@example.test"
+        }
         #expect(customers.count == 1)
         #expect(customers.first?.id == customer.id)
         #expect(customers.first?.lastName == "Kovacs-Lee")

@@ -69,7 +69,8 @@ struct CrashEndToEndTests {
                 let id = people[Int.random(in: 0..<people.count, using: &random)]
                 switch Int.random(in: 0..<4, using: &random) {
                 case 0: try db.updateProfile(id: id, set: ["last_name": .text("Round\(round)-\(id)")])
-                case 1: try db.updateProfile(id: id, set: ["is_member": .integer(Int64.random(in: 0...1, using: &random))])
+                case 1:
+                    try db.updateProfile(id: id, set: ["is_member": .integer(Int64.random(in: 0...1, using: &random))])
                 case 2: try db.updateProfile(id: id, set: ["phone": .text("555-\(round)")])
                 default: try db.updateProfile(id: id, set: ["email": .text("moved\(round).\(id)@example.test")])
                 }

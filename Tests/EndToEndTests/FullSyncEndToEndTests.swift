@@ -60,12 +60,20 @@ struct FullSyncEndToEndTests {
         let dump = try await workspace.admin.dump()
         let members = dump.customers.filter { $0.customerGroupID == EndToEndWorkspace.memberGroup }
         try #require(members.count >= 3)
-        try await workspace.admin.updateCustomer(id: members[0].id, fields: ["first_name": "Changed", "company": "Elsewhere"])
+        try await workspace.admin.updateCustomer(
+            id: members[0].id,
+            fields: ["first_name": "Changed", "company": "Elsewhere"]
+        )
         try await workspace.admin.updateCustomer(id: members[1].id, fields: ["customer_group_id": 0])
         try await workspace.admin.deleteCustomer(id: members[2].id)
         _ = try await workspace.admin.createCustomers([
-            SandboxCustomerSeed(email: "stranger@example.test", firstName: "Stranger", lastName: "Danger",
-                                customerGroupID: EndToEndWorkspace.memberGroup, notes: "signed up")
+            SandboxCustomerSeed(
+                email: "stranger@example.test",
+                firstName: "Stranger",
+                lastName: "Danger",
+                customerGroupID: EndToEndWorkspace.memberGroup,
+                notes: "signed up"
+            )
         ])
 
         let output = try workspace.membersync("sync", "--full")
@@ -90,7 +98,13 @@ struct FullSyncEndToEndTests {
 
     @Test func incompleteSettingsWriteNothingAndExitOne() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(id: 1, firstName: "Ada", lastName: "Kovacs", email: "ada@example.test", isMember: true)
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "Kovacs",
+            email: "ada@example.test",
+            isMember: true
+        )
         try workspace.mctrade.setSettings(memberGroupID: nil, nonmemberGroupID: nil)
         let output = try workspace.membersync("sync", "--full")
         #expect(output.status == 1)

@@ -27,7 +27,13 @@ struct ServiceEndToEndTests {
 
     @Test func serviceFollowsChangesWithinSecondsAndStopsOnSIGTERM() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(id: 1, firstName: "Ada", lastName: "One", email: "ada@example.test", isMember: true)
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "One",
+            email: "ada@example.test",
+            isMember: true
+        )
         let service = try startService(workspace)
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
@@ -48,7 +54,13 @@ struct ServiceEndToEndTests {
 
     @Test func secondProcessSaysWhichProcessHoldsTheStateFile() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(id: 1, firstName: "Ada", lastName: "One", email: "ada@example.test", isMember: true)
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "One",
+            email: "ada@example.test",
+            isMember: true
+        )
         let service = try startService(workspace)
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin

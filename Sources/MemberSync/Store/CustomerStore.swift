@@ -103,4 +103,3 @@ public struct RequestCounts: Sendable, Hashable, Codable {
 
     public init() {}
 }
-

@@ -25,7 +25,10 @@ struct StoreWriter: Sendable {
             )
             let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             return updates.map { update in
-                (update, .accepted(byID[update.customerID] ?? StoreCustomer(id: update.customerID, record: update.record)))
+                (
+                    update,
+                    .accepted(byID[update.customerID] ?? StoreCustomer(id: update.customerID, record: update.record))
+                )
             }
         } catch let error as StoreError {
             switch error {
@@ -82,7 +85,10 @@ struct StoreWriter: Sendable {
         } catch let lookupError as StoreError {
             return .failed(lookupError)
         } catch {
-            return .refused(error as? StoreError ?? .rejected(endpoint: "PUT /v3/customers", status: 422, title: "\(error)", errors: [:]))
+            return .refused(
+                error as? StoreError
+                    ?? .rejected(endpoint: "PUT /v3/customers", status: 422, title: "\(error)", errors: [:])
+            )
         }
     }
 

@@ -31,7 +31,13 @@ extension SyncEngine {
             }
         }
         let scope = affected.union(waiting)
-        var result = try await settle(scope: scope, snapshot: snapshot, settings: settings, memberGroup: memberGroup, dryRun: dryRun)
+        var result = try await settle(
+            scope: scope,
+            snapshot: snapshot,
+            settings: settings,
+            memberGroup: memberGroup,
+            dryRun: dryRun
+        )
         result.counts.evaluated = scope.count
         if !dryRun && read.changes.count == options.changeLimit {
             // More changes wait beyond this pass's limit.
@@ -49,7 +55,8 @@ extension SyncEngine {
             return "change log purged past the cursor (oldest change \(lowest), cursor \(cursor))"
         }
         if let highest = bounds.highest, highest < cursor {
-            return "change log is behind the cursor (newest change \(highest), cursor \(cursor)): MC Trade restored from a backup?"
+            return
+                "change log is behind the cursor (newest change \(highest), cursor \(cursor)): MC Trade restored from a backup?"
         }
         if bounds.highest == nil, let sequence = bounds.sequence, sequence < cursor {
             return "change log is empty and behind the cursor: MC Trade restored from a backup?"
@@ -140,7 +147,9 @@ extension SyncEngine {
             let customer = context.links[id]
             let sent = customer.flatMap { context.lastSent[$0] }
             if let customer, sent == nil { ids.insert(customer) }
-            guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record, evaluation.wantedEmailKey != nil else {
+            guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record,
+                evaluation.wantedEmailKey != nil
+            else {
                 continue
             }
             if sent == nil || sent!.emailKey != record.emailKey {

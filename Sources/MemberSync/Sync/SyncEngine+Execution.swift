@@ -8,7 +8,11 @@ extension SyncEngine {
         var failed = Set<Int>()
         var groupsChecked = false
         for update in plan.updates where !update.needsWrite {
-            try recordAccepted(update, customer: StoreCustomer(id: update.customerID, record: update.record), counts: &counts)
+            try recordAccepted(
+                update,
+                customer: StoreCustomer(id: update.customerID, record: update.record),
+                counts: &counts
+            )
         }
         let writer = StoreWriter(store: store)
         let updates = plan.updates.filter(\.needsWrite)
@@ -65,7 +69,11 @@ extension SyncEngine {
     /// A refusal may mean that a group was deleted in the store since it was last seen: then every write
     /// must stop (nothing is recorded as refused). Asks the store once per pass.
     func checkGroupsAfterRefusal(_ outcomes: [WriteOutcome], groups: [Int], checked: inout Bool) async throws {
-        guard !checked, outcomes.contains(where: { if case .refused = $0 { return true } else { return false } })
+        guard !checked,
+            outcomes.contains(where: {
+                guard case .refused = $0 else { return false }
+                return true
+            })
         else { return }
         checked = true
         let existing = Set(try await store.customerGroups().map(\.id))
@@ -175,7 +183,8 @@ extension SyncEngine {
         }
     }
 
-    func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws {
+    func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws
+    {
         guard let profileID else {
             logger.warning(
                 "store refused a group removal",
@@ -217,7 +226,8 @@ extension SyncEngine {
             previous: holder.record,
             reason: .adopt
         )
-        let outcome = update.needsWrite ? await StoreWriter(store: store).send(updates: [update])[0].1 : .accepted(holder)
+        let outcome =
+            update.needsWrite ? await StoreWriter(store: store).send(updates: [update])[0].1 : .accepted(holder)
         try await record(update, outcome: outcome, counts: &counts, failed: &failed)
         return true
     }

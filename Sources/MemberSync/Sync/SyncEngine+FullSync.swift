@@ -103,7 +103,9 @@ extension SyncEngine {
                     try state.forgetSent(customerID: customerID)
                     continue
                 }
-                if context.lastSent[customerID].map({ $0 == customer.record && $0.email == customer.record.email }) != true {
+                if context.lastSent[customerID].map({ $0 == customer.record && $0.email == customer.record.email })
+                    != true
+                {
                     try state.recordSent(customer.record, customerID: customerID)
                 }
             }

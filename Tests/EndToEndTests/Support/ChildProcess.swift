@@ -74,8 +74,13 @@ final class SandboxProcess: @unchecked Sendable {
     let storeHash: String
     let dataPath: String
 
-    init(directory: URL, token: String = "e2e-token-\(UUID().uuidString)", storeHash: String = "e2estore",
-         quota: Int = 100_000, windowMilliseconds: Int = 30_000) throws {
+    init(
+        directory: URL,
+        token: String = "e2e-token-\(UUID().uuidString)",
+        storeHash: String = "e2estore",
+        quota: Int = 100_000,
+        windowMilliseconds: Int = 30_000
+    ) throws {
         self.token = token
         self.storeHash = storeHash
         dataPath = directory.appendingPathComponent("store.sqlite").path

@@ -75,14 +75,22 @@ struct StoreOracle {
             let last = TextNormalizer.normalized(row.string("last_name"), limit: 100)
             guard EmailAddress.isWellFormed(email), !first.isEmpty, !last.isEmpty else { continue }
             let phone = TextNormalizer.normalized(row.string("phone"))
-            let company = TextNormalizer.normalized(row.string("member_company") ?? row.string("live_company"), limit: 255)
+            let company = TextNormalizer.normalized(
+                row.string("member_company") ?? row.string("live_company"),
+                limit: 255
+            )
             let id = row.int("profile_id")!
             candidates.append(
                 (
                     (group == memberGroup ? 0 : 1, isMainContact ? 0 : 1, id),
                     Expected(
-                        profileID: id, email: email, firstName: first, lastName: last, company: company,
-                        phone: phone.unicodeScalars.count > 50 ? "" : phone, group: group
+                        profileID: id,
+                        email: email,
+                        firstName: first,
+                        lastName: last,
+                        company: company,
+                        phone: phone.unicodeScalars.count > 50 ? "" : phone,
+                        group: group
                     )
                 )
             )
@@ -127,7 +135,9 @@ struct StoreOracle {
         }
         for customer in store.customers where managedGroups.contains(customer.customerGroupID) {
             if expected[email(customer.email)] == nil {
-                problems.append("customer \(customer.id) (\(customer.email)) is in group \(customer.customerGroupID) but no profile wants it")
+                problems.append(
+                    "customer \(customer.id) (\(customer.email)) is in group \(customer.customerGroupID) but no profile wants it"
+                )
             }
         }
         return problems

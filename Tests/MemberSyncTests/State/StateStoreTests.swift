@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemberSync
 
 /// The state file: links, last accepted records, outbox, report, runs, and the process lock beside it.
@@ -14,7 +15,12 @@ import Testing
     var path: String { directory.appendingPathComponent("state.sqlite").path }
 
     let record = CustomerRecord(
-        email: "Ada@Example.test", firstName: "Ada", lastName: "K", company: "", phone: "", customerGroupID: 4
+        email: "Ada@Example.test",
+        firstName: "Ada",
+        lastName: "K",
+        company: "",
+        phone: "",
+        customerGroupID: 4
     )
 
     @Test func stateFileUsesWriteAheadLogAndSurvivesReopening() throws {
@@ -66,7 +72,10 @@ import Testing
         let state = try StateStore(path: path)
         try state.addReport(ReportEntry(profileID: 1, code: .storeRejected, message: "refused"))
         try state.addReport(ReportEntry(profileID: 1, code: .missingName, field: "first_name", message: "empty"))
-        try state.replaceReport(for: [1], with: [ReportEntry(profileID: 1, code: .invalidEmail, field: "email", message: "bad")])
+        try state.replaceReport(
+            for: [1],
+            with: [ReportEntry(profileID: 1, code: .invalidEmail, field: "email", message: "bad")]
+        )
         #expect(Set(try state.report().map(\.code)) == [.storeRejected, .invalidEmail])
         try state.clearReport(profileID: 1, code: .storeRejected)
         #expect(try state.report().map(\.code) == [.invalidEmail])

@@ -1,5 +1,6 @@
 import Foundation
 import MCTradeDemo
+
 @testable import MemberSync
 
 /// A real MC Trade file and state file in a temp directory, an in-memory store, and a way to make
@@ -56,7 +57,12 @@ final class EngineHarness {
 
     func member(_ id: Int, _ first: String, _ last: String, email: String?, expires: String? = nil) throws {
         try mctrade.insertIndividual(
-            id: id, firstName: first, lastName: last, email: email, isMember: true, memberExpiresOn: expires
+            id: id,
+            firstName: first,
+            lastName: last,
+            email: email,
+            isMember: true,
+            memberExpiresOn: expires
         )
     }
 

@@ -8,7 +8,9 @@ import Synchronization
 final class InMemoryStore: CustomerStore, Sendable {
     struct State {
         var customers: [Int: StoreCustomer] = [:]
-        var groups: [CustomerGroup] = [CustomerGroup(id: 3, name: "Non-members"), CustomerGroup(id: 4, name: "Members")]
+        var groups: [CustomerGroup] = [
+            CustomerGroup(id: 3, name: "Non-members"), CustomerGroup(id: 4, name: "Members"),
+        ]
         var nextID = 1
         var counts = RequestCounts()
         var log: [String] = []
@@ -104,7 +106,9 @@ final class InMemoryStore: CustomerStore, Sendable {
             if let failure = state.writeFailure { throw failure }
             for update in updates where state.customers[update.customerID] == nil {
                 throw StoreError.rejected(
-                    endpoint: "PUT /v3/customers", status: 422, title: "customer \(update.customerID) not found",
+                    endpoint: "PUT /v3/customers",
+                    status: 422,
+                    title: "customer \(update.customerID) not found",
                     errors: [:]
                 )
             }
@@ -151,7 +155,9 @@ final class InMemoryStore: CustomerStore, Sendable {
                 || state.customers.values.contains(where: { $0.record.emailKey == key && $0.id != id })
             {
                 throw StoreError.rejected(
-                    endpoint: "POST /v3/customers", status: 422, title: "Create customers failed.",
+                    endpoint: "POST /v3/customers",
+                    status: 422,
+                    title: "Create customers failed.",
                     errors: ["email": "email \(record.email) cannot be used"]
                 )
             }

@@ -2,6 +2,7 @@ import Foundation
 import MCTradeDemo
 import SQLiteDB
 import Testing
+
 @testable import MemberSync
 
 /// Hostile MC Trade rows: a copy of the tables without their constraints (as a careless export job
@@ -22,8 +23,10 @@ import Testing
         """
 
     static let nastyTexts: [SQLiteValue] = [
-        .null, .text(""), .text("   "), .text("\u{0}\u{1}\u{7}tab\tnew\nline"), .text(String(repeating: "Ж", count: 10_000)),
-        .text("👩‍👩‍👧‍👦🚀"), .text("مرحبا بالعالم"), .text("\u{202E}evil"), .integer(42), .real(3.5), .blob([0xFF, 0xFE, 0x00]),
+        .null, .text(""), .text("   "), .text("\u{0}\u{1}\u{7}tab\tnew\nline"),
+        .text(String(repeating: "Ж", count: 10_000)),
+        .text("👩‍👩‍👧‍👦🚀"), .text("مرحبا بالعالم"), .text("\u{202E}evil"), .integer(42), .real(3.5),
+        .blob([0xFF, 0xFE, 0x00]),
         .text("Zoe\u{0308}"), .text("O'Brien \"Bob\" <b>"), .text("\u{00A0}\u{3000}padded\u{3000}"),
     ]
     static let nastyEmails: [SQLiteValue] = [
@@ -32,7 +35,8 @@ import Testing
         .text("\"quoted\"@x.test"), .text("a,b@x.test"), .text("ok\u{0}@x.test"),
     ]
     static let nastyDates: [SQLiteValue] = [
-        .null, .text("2026-02-30"), .text("yesterday"), .text("9999-12-31"), .text(""), .integer(20_261_203), .text("2026-13-01"),
+        .null, .text("2026-02-30"), .text("yesterday"), .text("9999-12-31"), .text(""), .integer(20_261_203),
+        .text("2026-13-01"),
     ]
 
     @Test(arguments: [1, 2, 3] as [UInt64])
@@ -47,30 +51,42 @@ import Testing
             let isGood = id % 3 == 0
             let kinds: [SQLiteValue] = ["individual", "organization", "robot", .null, .integer(1)]
             let statuses: [SQLiteValue] = ["active", "inactive", "deleted", .null, "ACTIVE"]
-            let values: [SQLiteValue] = isGood
-                ? [.integer(Int64(id)), "individual", "active", .null, 1, .null, .null, .text("Good\(id)"), "Person",
-                   .null, .text("good\(id)@example.test"), .null, "x"]
-                : [.integer(Int64(id)), random.pick(kinds), random.pick(statuses),
-                   random.pick([.null, .null, .integer(Int64(random.next(400) + 1)), .text("?")]),
-                   random.pick([0, 1, .null, "yes", 2]), .null, random.pick(Self.nastyDates),
-                   random.pick(Self.nastyTexts), random.pick(Self.nastyTexts), random.pick(Self.nastyTexts),
-                   random.pick(Self.nastyEmails + [.text("bad\(id)@example.test")]), random.pick(Self.nastyTexts), .null]
+            let values: [SQLiteValue] =
+                isGood
+                ? [
+                    .integer(Int64(id)), "individual", "active", .null, 1, .null, .null, .text("Good\(id)"), "Person",
+                    .null, .text("good\(id)@example.test"), .null, "x",
+                ]
+                : [
+                    .integer(Int64(id)), random.pick(kinds), random.pick(statuses),
+                    random.pick([.null, .null, .integer(Int64(random.next(400) + 1)), .text("?")]),
+                    random.pick([0, 1, .null, "yes", 2]), .null, random.pick(Self.nastyDates),
+                    random.pick(Self.nastyTexts), random.pick(Self.nastyTexts), random.pick(Self.nastyTexts),
+                    random.pick(Self.nastyEmails + [.text("bad\(id)@example.test")]), random.pick(Self.nastyTexts),
+                    .null,
+                ]
             if isGood { goodIDs.append(id) }
             try database.query("INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
         }
         for _ in 0..<600 {
             try database.query(
                 "INSERT INTO relationships VALUES (?,?,?,?,?)",
-                [random.pick([.integer(Int64(random.next(450) + 1)), .null, "x"]),
-                 random.pick([.integer(Int64(random.next(450) + 1)), .null]), random.pick(Self.nastyTexts),
-                 random.pick([0, 1, .null, "1"]), random.pick([0, 1, .null])]
+                [
+                    random.pick([.integer(Int64(random.next(450) + 1)), .null, "x"]),
+                    random.pick([.integer(Int64(random.next(450) + 1)), .null]), random.pick(Self.nastyTexts),
+                    random.pick([0, 1, .null, "1"]), random.pick([0, 1, .null]),
+                ]
             )
         }
         try database.execute("INSERT INTO profile_changes (profile_id, entity, operation) VALUES (NULL, 'weird', NULL)")
 
         let engine = SyncEngine(
-            source: MCTradeSource(path: path), state: try StateStore(path: harness.statePath), store: harness.store,
-            options: { var options = harness.options; options.maxGroupRemovalShare = 1; return options }(),
+            source: MCTradeSource(path: path),
+            state: try StateStore(path: harness.statePath),
+            store: harness.store,
+            options: {
+                var options = harness.options; options.maxGroupRemovalShare = 1; return options
+            }(),
             logger: Logger(label: "fuzz", handler: harness.logs)
         )
         let result = try await engine.runFullSync()
@@ -80,13 +96,18 @@ import Testing
         }
         let snapshot = try MCTradeSource(path: path).readSnapshot()
         let rules = MembershipRules(
-            settings: snapshot.settings!, today: CalendarDay(date: Date(), timeZone: .gmt), graceDays: 0
+            settings: snapshot.settings!,
+            today: CalendarDay(date: Date(), timeZone: .gmt),
+            graceDays: 0
         )
         let linked = try harness.state().links()
         let reported = Set(try harness.report().map(\.profileID))
         for profile in snapshot.profiles.values where profile.kind == .individual {
             let evaluation = rules.evaluate(profile, in: snapshot)
-            #expect(linked[profile.id] != nil || reported.contains(profile.id), "profile \(profile.id) neither synced nor reported")
+            #expect(
+                linked[profile.id] != nil || reported.contains(profile.id),
+                "profile \(profile.id) neither synced nor reported"
+            )
             if !evaluation.problems.isEmpty && evaluation.groupID != nil {
                 #expect(reported.contains(profile.id))
             }

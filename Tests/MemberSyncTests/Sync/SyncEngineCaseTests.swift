@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemberSync
 
 /// The cases of real sync failures (shared/cases), each pinned against the engine with a real MC Trade
@@ -28,7 +29,14 @@ import Testing
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
         let harness = try EngineHarness()
         let existing = harness.store.seed(
-            CustomerRecord(email: "Grace.Hollis@example.test", firstName: "G", lastName: "H", company: "", phone: "", customerGroupID: 0)
+            CustomerRecord(
+                email: "Grace.Hollis@example.test",
+                firstName: "G",
+                lastName: "H",
+                company: "",
+                phone: "",
+                customerGroupID: 0
+            )
         )
         try harness.member(2002, "Grace", "Hollis", email: "grace.hollis@example.test")
         let result = try await harness.sync()
@@ -65,7 +73,12 @@ import Testing
     @Test func oneRefusedRecordIsIsolatedAndTheRestOfTheBatchLands() async throws {
         let harness = try EngineHarness()
         for id in 3001...3010 {
-            try harness.member(id, "Name\(id)", "Member", email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test")
+            try harness.member(
+                id,
+                "Name\(id)",
+                "Member",
+                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test"
+            )
         }
         harness.store.state.withLock { $0.refusedEmails = ["m3007@example.test"] }
         let result = try await harness.sync()
@@ -79,7 +92,10 @@ import Testing
 
         let posts = harness.store.log.filter { $0.hasPrefix("POST") }.count
         try await harness.sync()
-        #expect(harness.store.log.filter { $0.hasPrefix("POST") }.count == posts, "a refused record is not resent unchanged")
+        #expect(
+            harness.store.log.filter { $0.hasPrefix("POST") }.count == posts,
+            "a refused record is not resent unchanged"
+        )
 
         try harness.mctrade.updateProfile(id: 3007, set: ["email": "m3007.new@example.test"])
         try await harness.sync()
@@ -128,7 +144,12 @@ import Testing
     @Test func lapsedMainContactLeavesAtTheNextFullSyncWithoutAChangeRow() async throws {
         for includeNonmembers in [false, true] {
             let harness = try EngineHarness(includeNonmembers: includeNonmembers)
-            try harness.mctrade.insertOrganization(id: 9001, name: "Lapsing Co", isMember: true, memberExpiresOn: EngineHarness.day(0))
+            try harness.mctrade.insertOrganization(
+                id: 9001,
+                name: "Lapsing Co",
+                isMember: true,
+                memberExpiresOn: EngineHarness.day(0)
+            )
             try harness.mctrade.insertIndividual(id: 9002, firstName: "Kim", lastName: "Lee", email: "kim@example.test")
             try harness.mctrade.relate(individual: 9002, organization: 9001, isMainContact: true)
             // Enough other members that one leaving stays under the 20 % safety rail.

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteDB
 import Testing
+
 @testable import MemberSync
 
 /// The engine's safety rails and its reactions to a change log that moved under it.
@@ -119,7 +120,9 @@ import Testing
     @Test func groupDeletedInTheStoreStopsAllWrites() async throws {
         let harness = try await harnessWithMembers(2)
         harness.store.state.withLock { $0.groups.removeAll { $0.id == 4 } }
-        harness.store.state.withLock { $0.writeFailure = .rejected(endpoint: "PUT /v3/customers", status: 422, title: "group", errors: [:]) }
+        harness.store.state.withLock {
+            $0.writeFailure = .rejected(endpoint: "PUT /v3/customers", status: 422, title: "group", errors: [:])
+        }
         try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
         await #expect(throws: SyncError.self) { try await harness.sync() }
         #expect(try harness.state().outbox().allSatisfy { !$0.isHeld })
