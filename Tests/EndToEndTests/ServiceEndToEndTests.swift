@@ -77,3 +77,74 @@ struct ServiceEndToEndTests {
         service.waitUntilExit()
     }
 }
+
+/// A store outage while the service runs: it keeps following the change log, says it is degraded,
+/// and drains the backlog once the store is back.
+@Suite(.serialized)
+struct OutageEndToEndTests {
+    @Test func serviceRidesOutAStoreOutageAndDrainsTheBacklog() async throws {
+        let workspace = try await EndToEndWorkspace()
+        for id in 1...20 {
+            try workspace.mctrade.insertIndividual(
+                id: id,
+                firstName: "P\(id)",
+                lastName: "Member",
+                email: "p\(id)@example.test",
+                isMember: true
+            )
+        }
+        let service = Process()
+        service.executableURL = BuiltProducts.executable("membersync")
+        service.arguments = ["run", "--config", workspace.configPath]
+        service.standardOutput = FileHandle.nullDevice
+        service.standardError = FileHandle.nullDevice
+        try service.run()
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+        #expect(try await poll(timeout: 20) { try await admin.dump().customers.count == 20 })
+
+        workspace.sandbox.stop()
+        for id in 1...20 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("During\(id)")]) }
+        try workspace.mctrade.insertIndividual(
+            id: 21,
+            firstName: "New",
+            lastName: "Member",
+            email: "p21@example.test",
+            isMember: true
+        )
+        var status = ProcessOutput(status: 0, standardOutput: "", standardError: "")
+        #expect(
+            try await poll(timeout: 20) {
+                status = try workspace.membersync("status", "--offline")
+                return status.standardOutput.contains("DEGRADED")
+            },
+            "\(status.all)"
+        )
+        #expect(status.standardOutput.contains("lag 0 changes"), "the service keeps following the change log")
+
+        try workspace.sandbox.restart()
+        #expect(
+            try await poll(timeout: 90) {
+                let customers = try await admin.dump().customers
+                return customers.count == 21
+                    && customers.allSatisfy { $0.email == "p21@example.test" || $0.lastName.hasPrefix("During") }
+            }
+        )
+        #expect(
+            try await poll(timeout: 20) {
+                !(try workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
+            }
+        )
+        let emails = try await admin.dump().customers.map { $0.email.lowercased() }
+        #expect(Set(emails).count == emails.count)
+    }
+
+    func poll(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? await condition()) == true { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+}

@@ -59,7 +59,9 @@ struct StatusReport: Sendable {
 
     func text() -> String {
         let snapshot = self.snapshot
-        var lines = ["membersync status: \(isHealthy ? "healthy" : "UNHEALTHY")"]
+        // Degraded is not unhealthy by itself: health comes from staleness (lag, the last full sync).
+        let headline = isHealthy ? (snapshot.degraded == nil ? "healthy" : "healthy but DEGRADED") : "UNHEALTHY"
+        var lines = ["membersync status: \(headline)"]
         let newest = snapshot.newestChange.map(String.init) ?? "unknown (\(snapshot.sourceError ?? "unreadable"))"
         lines.append("  change log:        cursor \(snapshot.cursor), newest \(newest), lag \(snapshot.lag) changes")
         lines.append("  pending profiles:  \(snapshot.pending)")
@@ -73,6 +75,11 @@ struct StatusReport: Sendable {
         lines.append("  next full sync:    \(nextFullSyncText)")
         lines.append("  store:             \(storeText)")
         lines.append("  running:           \(runningProcess ?? "no process holds the state file")")
+        if let degraded = snapshot.degraded {
+            lines.append(
+                "  DEGRADED: the last pass failed and is retried with backoff: \(LogPrivacy.maskingEmails(degraded))"
+            )
+        }
         for problem in problems { lines.append("  PROBLEM: \(problem)") }
         return lines.joined(separator: "\n")
     }
@@ -120,6 +127,7 @@ struct StatusReport: Sendable {
         object["full_sync_owed"] = snapshot.fullSyncOwed
         object["full_sync_requested"] = snapshot.fullSyncRequested
         object["writes_stopped"] = snapshot.writesStopped
+        object["degraded"] = snapshot.degraded.map(LogPrivacy.maskingEmails)
         object["running"] = runningProcess
         if let run = snapshot.lastFullSync {
             let counts = run.counts

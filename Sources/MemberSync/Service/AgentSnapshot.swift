@@ -23,6 +23,8 @@ public struct AgentSnapshot: Sendable {
     public var lastSuccessfulFullSync: Date?
     /// The reason writes are stopped (401/403), when they are.
     public var writesStopped: String?
+    /// Why the last pass failed while the service keeps trying (store or MC Trade unavailable).
+    public var degraded: String?
     /// Why a full sync is owed, when one is.
     public var fullSyncOwed: String?
     /// Who asked the service for a full sync, while the request waits.
@@ -57,6 +59,7 @@ public struct AgentSnapshot: Sendable {
             lastFullSync: try state.runs(kind: "full", limit: 1).first,
             lastSuccessfulFullSync: try state.meta(MetaKey.lastSuccessfulFullSync).flatMap(ISO8601.date(from:)),
             writesStopped: try state.meta(MetaKey.writesStopped),
+            degraded: try state.meta(MetaKey.degraded),
             fullSyncOwed: try state.meta(MetaKey.fullSyncNeeded)
                 ?? (try state.meta(MetaKey.cursor) == nil
                     ? "first start" : nil),

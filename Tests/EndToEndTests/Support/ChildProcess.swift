@@ -66,13 +66,17 @@ enum ChildProcess {
     }
 }
 
-/// A `bc-sandbox serve` process on an ephemeral loopback port, stopped when the value goes away.
+/// A `bc-sandbox serve` process on an ephemeral loopback port, stopped when the value goes away; it
+/// can be stopped and started again on the same port and data (a store outage).
 final class SandboxProcess: @unchecked Sendable {
-    let process = Process()
-    let baseURL: URL
+    private(set) var process = Process()
+    private(set) var baseURL: URL
     let token: String
     let storeHash: String
     let dataPath: String
+    let directory: URL
+    let quota: Int
+    let windowMilliseconds: Int
 
     init(
         directory: URL,
@@ -83,13 +87,27 @@ final class SandboxProcess: @unchecked Sendable {
     ) throws {
         self.token = token
         self.storeHash = storeHash
+        self.directory = directory
+        self.quota = quota
+        self.windowMilliseconds = windowMilliseconds
         dataPath = directory.appendingPathComponent("store.sqlite").path
+        baseURL = URL(string: "http://127.0.0.1:0")!
+        try start(port: 0)
+    }
+
+    /// Starts the server again on the port it had (after `stop()`).
+    func restart() throws {
+        try start(port: baseURL.port ?? 0)
+    }
+
+    private func start(port requestedPort: Int) throws {
         let portFile = directory.appendingPathComponent("sandbox.port")
         try? FileManager.default.removeItem(at: portFile)
+        process = Process()
         process.executableURL = BuiltProducts.executable("bc-sandbox")
         process.arguments = [
-            "serve", "--data", dataPath, "--port", "0", "--port-file", portFile.path, "--store-hash", storeHash,
-            "--quota", String(quota), "--window-ms", String(windowMilliseconds),
+            "serve", "--data", dataPath, "--port", String(requestedPort), "--port-file", portFile.path,
+            "--store-hash", storeHash, "--quota", String(quota), "--window-ms", String(windowMilliseconds),
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["BC_SANDBOX_TOKEN"] = token
