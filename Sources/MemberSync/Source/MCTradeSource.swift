@@ -40,8 +40,13 @@ public struct SourceRead: Sendable {
 public struct MCTradeSource: Sendable {
     public let path: String
 
-    public init(path: String) {
+    /// How long a read waits for a writer that holds MC Trade's file locked before giving up (the
+    /// pass is then tried again later; a locked file is never read as "no profiles").
+    public let busyTimeoutMilliseconds: Int32
+
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) {
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
     /// Reads the change log after `cursor` (at most `changeLimit` rows) and, when `includeSnapshot`
@@ -84,7 +89,7 @@ public struct MCTradeSource: Sendable {
             throw SourceError.unavailable(path: path, reason: "the file does not exist")
         }
         do {
-            let database = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: 10_000)
+            let database = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try checkSchema(database)
             return database
         } catch let error as SQLiteError {

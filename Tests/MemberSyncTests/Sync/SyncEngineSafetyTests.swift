@@ -128,4 +128,26 @@ import Testing
         #expect(try harness.state().outbox().allSatisfy { !$0.isHeld })
         await #expect(throws: SyncError.self) { try await harness.fullSync() }
     }
+
+    @Test func mcTradeLockedByAWriterIsWaitedOutNotReadAsEmpty() async throws {
+        let harness = try await harnessWithMembers(3)
+        try harness.mctrade.execute("PRAGMA journal_mode = DELETE")
+        let writer = try Database(path: harness.mctrade.path)
+        try writer.execute("BEGIN EXCLUSIVE")
+        try writer.execute("UPDATE profiles SET last_name = 'Locked' WHERE profile_id = 1")
+        let engine = SyncEngine(
+            source: MCTradeSource(path: harness.mctrade.path, busyTimeoutMilliseconds: 200),
+            state: try harness.state(),
+            store: harness.store,
+            options: harness.options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        await #expect(throws: SourceError.self) { try await engine.runFullSync() }
+        await #expect(throws: SourceError.self) { try await engine.runChangePass() }
+        #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 4 })
+
+        try writer.execute("COMMIT")
+        #expect(try await engine.runChangePass().outcome == .ok)
+        #expect(harness.store.customer(withEmail: "p1@example.test")?.record.lastName == "Locked")
+    }
 }
