@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "membersync", targets: ["MemberSyncCLI"]),
         .executable(name: "bc-sandbox", targets: ["BCSandboxCLI"]),
         .executable(name: "membersync-demo", targets: ["MemberSyncDemo"]),
+        .executable(name: "membersync-bench", targets: ["MemberSyncBench"]),
         .library(name: "MemberSync", targets: ["MemberSync"]),
     ],
     targets: [
@@ -26,6 +27,11 @@ let package = Package(
             name: "MemberSyncDemo",
             dependencies: ["MCTradeDemo", "SQLiteDB", "BCSandbox"],
             path: "fixtures/MemberSyncDemo"
+        ),
+        .executableTarget(
+            name: "MemberSyncBench",
+            dependencies: ["MemberSync", "MCTradeDemo", "BCSandbox", "SQLiteDB"],
+            path: "Benchmarks/MemberSyncBench"
         ),
         .testTarget(name: "MemberSyncTests", dependencies: ["MemberSync", "MCTradeDemo", "SQLiteDB"]),
         .testTarget(name: "BCSandboxTests", dependencies: ["BCSandbox"]),

@@ -18,9 +18,11 @@ public enum EmailAddress {
         guard scalars.allSatisfy({ $0.isASCII }) else { return false }
         let count = scalars.count
         guard count >= 3, count <= 250 else { return false }
-        let forbidden: Set<Unicode.Scalar> = [" ", ",", "\"", "<", ">", "\t", "\n", "\r"]
         for scalar in scalars {
-            if forbidden.contains(scalar) || scalar.value < 0x20 || scalar.value == 0x7F { return false }
+            switch scalar {
+            case " ", ",", "\"", "<", ">", "\t", "\n", "\r": return false
+            default: if scalar.value < 0x20 || scalar.value == 0x7F { return false }
+            }
         }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty else { return false }
