@@ -149,3 +149,36 @@ struct CaseEndToEndTests {
         }
     }
 }
+
+/// Case C01 over real HTTP: the store applies a create, then closes the connection without answering.
+@Suite(.serialized)
+struct LostCreateAnswerEndToEndTests {
+    @Test func createWhoseAnswerWasLostIsLookedUpNotSentTwice() async throws {
+        let workspace = try await EndToEndWorkspace()
+        try workspace.mctrade.insertIndividual(
+            id: 2001, firstName: "Ada", lastName: "Kovacs", email: "ada.kovacs@example.test", isMember: true
+        )
+        #expect(try workspace.membersync("sync", "--full").status == 0)
+        try workspace.mctrade.insertIndividual(
+            id: 2002, firstName: "Bea", lastName: "Kovacs", email: "bea.kovacs@example.test", isMember: true
+        )
+        try await workspace.admin.clearRequests()
+        try await workspace.admin.addFault(["kind": "drop_response", "count": 1, "method": "POST"])
+        let started = Date()
+        let first = try workspace.membersync("sync")
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(first.status == 2, "\(first.all)")
+        let second = try workspace.membersync("sync")
+        #expect(second.status == 0, "\(second.all)")
+
+        let customers = try await workspace.admin.dump().customers.filter { $0.email == "bea.kovacs@example.test" }
+        #expect(customers.count == 1)
+        let requests = try await workspace.admin.requests()
+        let posts = requests.filter { $0.method == "POST" }
+        #expect(posts.count == 1, "\(requests.map { "\($0.method) \($0.path) \($0.status)" })")
+        #expect(elapsed < 60, "the lost answer took \(elapsed) s to notice")
+        let state = workspace.directory.appendingPathComponent("state.sqlite").path
+        let explain = try workspace.membersync("explain", "2002")
+        #expect(explain.standardOutput.contains("customer \(customers.first?.id ?? -1)"), "\(explain.all) \(state)")
+    }
+}
