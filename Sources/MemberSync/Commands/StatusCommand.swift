@@ -41,13 +41,22 @@ enum StatusCommand {
         let snapshot = try AgentSnapshot.read(state: try context.openState(), source: context.source)
         let engine = context.makeEngine(state: try context.openState())
         let next = try? await engine.nextScheduledFullSync()
-        return StatusReport(
+        let answer =
+            store == nil
+            ? (check: StatusReport.StoreCheck.skipped, groupIDs: nil) : await StatusReport.checkStoreGroups(store!)
+        var report = StatusReport(
             snapshot: snapshot,
             nextFullSync: next ?? nil,
-            store: store == nil ? .skipped : await StatusReport.checkStore(store!),
+            store: answer.check,
             runningProcess: ProcessLock.currentHolder(statePath: configuration.stateDatabasePath)?.description,
             now: now,
             limits: limits
         )
+        if let settings = try? context.source.readSettings() {
+            report.settingsProblem = StatusReport.settingsProblem(settings, storeGroups: answer.groupIDs)
+        } else if snapshot.sourceError == nil {
+            report.settingsProblem = StatusReport.settingsProblem(nil, storeGroups: answer.groupIDs)
+        }
+        return report
     }
 }

@@ -26,6 +26,8 @@ struct StatusReport: Sendable {
     var runningProcess: String?
     var now: Date
     var limits: Limits
+    /// Why MC Trade's settings let nothing be written (sync-rules' incomplete settings), when so.
+    var settingsProblem: String? = nil
 
     /// Reasons the agent is unhealthy; empty when healthy.
     var problems: [String] {
@@ -51,6 +53,17 @@ struct StatusReport: Sendable {
         }
         if case .tokenRefused(let why) = store {
             problems.append("the store refuses the token: \(why)")
+        }
+        if case .unreachable(let why) = store {
+            problems.append(
+                "the store does not answer: \(why) (check bigcommerce.api_url and store_hash: 'membersync check')"
+            )
+        }
+        if let settingsProblem {
+            problems.append("nothing can be written: \(settingsProblem) (fix MC Trade's BigCommerce settings)")
+        }
+        if let refused = snapshot.passRefused {
+            problems.append("a safety rail holds the writes back: \(refused)")
         }
         return problems
     }
@@ -156,12 +169,39 @@ struct StatusReport: Sendable {
 
     /// Asks the store for its customer groups: reachable, and is the token accepted?
     static func checkStore(_ store: any CustomerStore) async -> StoreCheck {
+        await checkStoreGroups(store).check
+    }
+
+    /// Asks the store for its groups: the check, and the group ids when it answered.
+    static func checkStoreGroups(_ store: any CustomerStore) async -> (check: StoreCheck, groupIDs: Set<Int>?) {
         do {
-            return .reachable(groups: try await store.customerGroups().count)
+            let groups = try await store.customerGroups()
+            return (.reachable(groups: groups.count), Set(groups.map(\.id)))
         } catch let error as StoreError where error.stopsWrites {
-            return .tokenRefused(error.description)
+            return (.tokenRefused(error.description), nil)
         } catch {
-            return .unreachable("\(error)")
+            return (.unreachable("\(error)"), nil)
         }
+    }
+
+    /// Sync-rules' "incomplete settings", as far as they can be told without writing: a missing row or
+    /// member group, non-members on without their group, or a group the store lacks (when known).
+    static func settingsProblem(_ settings: SyncSettings?, storeGroups: Set<Int>?) -> String? {
+        guard let settings else { return "the bigcommerce_settings row is missing" }
+        guard let member = settings.memberGroupID else { return "member_group_id is not set" }
+        var used = [member]
+        if settings.includeIndividualNonmembers {
+            guard let nonmember = settings.nonmemberGroupID else {
+                return "include_individual_nonmembers is on but nonmember_group_id is not set"
+            }
+            used.append(nonmember)
+        }
+        if let storeGroups {
+            let missing = used.filter { !storeGroups.contains($0) }
+            if !missing.isEmpty {
+                return "group(s) \(missing.map(String.init).joined(separator: ", ")) do not exist in the store"
+            }
+        }
+        return nil
     }
 }

@@ -38,7 +38,7 @@ enum SyncCommand {
         if isFull {
             result = try await engine.runFullSync(dryRun: isDryRun, force: arguments.has("force"))
         } else {
-            result = try await engine.runPending(dryRun: isDryRun)
+            result = try await engine.runPending(dryRun: isDryRun, force: arguments.has("force"))
         }
         print(PassSummary.text(result))
         return MemberSyncCommand.exitCode(for: result.outcome)

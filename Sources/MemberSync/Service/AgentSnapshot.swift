@@ -23,6 +23,8 @@ public struct AgentSnapshot: Sendable {
     public var lastSuccessfulFullSync: Date?
     /// The reason writes are stopped (401/403), when they are.
     public var writesStopped: String?
+    /// Why a safety rail holds the writes back (a refused pass), when it does.
+    public var passRefused: String?
     /// Why the last pass failed while the service keeps trying (store or MC Trade unavailable).
     public var degraded: String?
     /// Why a full sync is owed, when one is.
@@ -59,6 +61,7 @@ public struct AgentSnapshot: Sendable {
             lastFullSync: try state.runs(kind: "full", limit: 1).first,
             lastSuccessfulFullSync: try state.meta(MetaKey.lastSuccessfulFullSync).flatMap(ISO8601.date(from:)),
             writesStopped: try state.meta(MetaKey.writesStopped),
+            passRefused: try state.meta(MetaKey.passRefused),
             degraded: try state.meta(MetaKey.degraded),
             fullSyncOwed: try state.meta(MetaKey.fullSyncNeeded)
                 ?? (try state.meta(MetaKey.cursor) == nil

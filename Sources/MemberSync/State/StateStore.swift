@@ -158,6 +158,8 @@ public enum MetaKey {
     /// Set while writes are stopped (401/403), to the reason.
     public static let writesStopped = "writes_stopped"
     public static let lastPassAt = "last_pass_at"
+    /// Set while a safety rail holds the writes back (a pass refused), to the reason.
+    public static let passRefused = "pass_refused"
     /// Set while passes fail (store or MC Trade unavailable), to the last error.
     public static let degraded = "degraded"
 }

@@ -3,7 +3,7 @@ import Foundation
 extension SyncEngine {
     /// Reads the change log after the cursor, records the work it causes in the outbox together with
     /// the new cursor (one state transaction), then settles the outbox against the store.
-    public func runChangePass(dryRun: Bool = false) async throws -> PassResult {
+    public func runChangePass(dryRun: Bool = false, force: Bool = false) async throws -> PassResult {
         let cursor = try state.cursor()
         let waiting = try state.outbox().filter { !$0.isHeld }.map(\.profileID)
         let read = try source.read(after: cursor, changeLimit: options.changeLimit) { changes in
@@ -12,7 +12,7 @@ extension SyncEngine {
         if let gap = changeLogGap(read.bounds, cursor: cursor) {
             logger.warning("change log gap; running a full sync", metadata: ["reason": "\(gap)"])
             if !dryRun { try requireFullSync(reason: gap) }
-            return try await runFullSync(dryRun: dryRun, force: false)
+            return try await runFullSync(dryRun: dryRun, force: force)
         }
         guard let snapshot = read.snapshot else {
             return PassResult(kind: .changes, outcome: .ok)
@@ -21,7 +21,7 @@ extension SyncEngine {
         if read.changes.contains(where: { $0.entity == .settings }) {
             logger.info("settings changed; running a full sync")
             if !dryRun { try requireFullSync(reason: "settings changed") }
-            return try await runFullSync(dryRun: dryRun, force: false)
+            return try await runFullSync(dryRun: dryRun, force: force)
         }
         let affected = affectedProfiles(by: read.changes, in: snapshot)
         if !dryRun, let last = read.changes.last?.changeID {
@@ -36,12 +36,13 @@ extension SyncEngine {
             snapshot: snapshot,
             settings: settings,
             memberGroup: memberGroup,
-            dryRun: dryRun
+            dryRun: dryRun,
+            force: force
         )
         result.counts.evaluated = scope.count
         if !dryRun && read.changes.count == options.changeLimit {
             // More changes wait beyond this pass's limit.
-            let next = try await runChangePass(dryRun: false)
+            let next = try await runChangePass(dryRun: false, force: force)
             result.counts = result.counts.adding(next.counts)
             result.outcome = PassResult.Outcome.worse(result.outcome, next.outcome)
         }
@@ -86,7 +87,8 @@ extension SyncEngine {
         snapshot: SourceSnapshot,
         settings: SyncSettings,
         memberGroup: Int,
-        dryRun: Bool
+        dryRun: Bool,
+        force: Bool
     ) async throws -> PassResult {
         var result = PassResult(kind: .changes, outcome: .ok)
         result.isDryRun = dryRun
@@ -100,6 +102,12 @@ extension SyncEngine {
         result.plan = plan
         result.counts.unchanged = plan.unchanged
         result.counts.notUploaded = Set(plan.reports.map(\.profileID)).count
+        if let refusal = changePathRefusal(plan, context: context), !force {
+            result.outcome = .refused
+            result.messages.append(refusal)
+            if !dryRun { try recordChangePassRefusal(refusal, counts: result.counts) }
+            return result
+        }
         guard !dryRun else { return result }
         if plan.writeCount > 0 || !plan.updates.isEmpty { try await verifyGroups(settings, refresh: false) }
         let runID = try state.startRun(kind: "changes")
@@ -116,8 +124,39 @@ extension SyncEngine {
         result.outcome = failed.isEmpty ? .ok : .partial
         try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: nil)
         try state.setMeta(MetaKey.lastPassAt, ISO8601.string(from: now()))
+        try state.setMeta(MetaKey.passRefused, nil)
         logPass(result, duration: ContinuousClock.now - started)
         return result
+    }
+
+    /// The full sync's removal rail, applied to a change pass: a bulk edit or a broken import in MC Trade
+    /// must not strip member pricing from many people before anyone looks. Below `changePathRemovalFloor`
+    /// removals a pass always goes on, so that a small association's everyday leavers are not held up.
+    func changePathRefusal(_ plan: SyncPlan, context: PlanContext) -> String? {
+        let linkedCustomers = Set(context.links.values)
+        let removals = plan.groupRemovals.filter { linkedCustomers.contains($0.customerID) }.count
+        guard removals >= Self.changePathRemovalFloor else { return nil }
+        let inManagedGroups = context.links.values.filter {
+            context.lastSent[$0].map { context.managedGroups.contains($0.customerGroupID) } ?? false
+        }.count
+        guard inManagedGroups > 0 else { return nil }
+        let share = Double(removals) / Double(inManagedGroups)
+        guard share > options.maxGroupRemovalShare else { return nil }
+        let percent = Int((share * 100).rounded())
+        let limit = Int((options.maxGroupRemovalShare * 100).rounded())
+        return "these changes would move \(removals) of \(inManagedGroups) linked customers (\(percent) %) out of "
+            + "the member and non-member groups, more than the \(limit) % allowed; nothing was written and the "
+            + "changes wait (check MC Trade's data, then run 'membersync sync --force' if it is right)"
+    }
+
+    /// Fewest removals in one change pass that the removal rail looks at.
+    static let changePathRemovalFloor = 10
+
+    func recordChangePassRefusal(_ message: String, counts: RunCounts) throws {
+        let runID = try state.startRun(kind: "changes")
+        try state.finishRun(runID, result: PassResult.Outcome.refused.rawValue, counts: counts, message: message)
+        try state.setMeta(MetaKey.passRefused, message)
+        logger.error("change pass refused", metadata: ["reason": "\(message)"])
     }
 
     /// Adds the profiles competing for the same emails as the requested ones (the wanted email, and

@@ -119,6 +119,7 @@ extension SyncEngine {
             try state.setMeta(MetaKey.fullSyncNeeded, nil)
             try state.setMeta(MetaKey.fullSyncRequested, nil)
             try state.setMeta(MetaKey.writesStopped, nil)
+            try state.setMeta(MetaKey.passRefused, nil)
             try state.setMeta(MetaKey.lastFullSyncFinished, at)
             try state.setMeta(MetaKey.lastFullSyncResult, result.outcome.rawValue)
             if result.outcome == .ok { try state.setMeta(MetaKey.lastSuccessfulFullSync, at) }
@@ -130,6 +131,7 @@ extension SyncEngine {
         let runID = try state.startRun(kind: "full")
         try state.finishRun(runID, result: PassResult.Outcome.refused.rawValue, counts: counts, message: message)
         try state.setMeta(MetaKey.lastFullSyncResult, PassResult.Outcome.refused.rawValue)
+        try state.setMeta(MetaKey.passRefused, message)
         logger.error("full sync refused", metadata: ["reason": "\(message)"])
     }
 }

@@ -103,12 +103,12 @@ public actor SyncEngine {
 
     /// What `membersync sync` does: a full sync when one is owed, else the pending changes; repeated
     /// until the change log is drained.
-    public func runPending(dryRun: Bool = false) async throws -> PassResult {
+    public func runPending(dryRun: Bool = false, force: Bool = false) async throws -> PassResult {
         if let reason = try fullSyncOwed() {
             logger.info("full sync owed", metadata: ["reason": "\(reason)"])
-            return try await runFullSync(dryRun: dryRun, force: false)
+            return try await runFullSync(dryRun: dryRun, force: force)
         }
-        return try await runChangePass(dryRun: dryRun)
+        return try await runChangePass(dryRun: dryRun, force: force)
     }
 
     /// Why a full sync is owed before changes can be followed, if it is.

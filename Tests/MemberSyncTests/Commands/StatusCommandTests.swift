@@ -43,6 +43,51 @@ import Testing
         #expect(report.store == .skipped)
     }
 
+    @Test func unhealthyWhenSettingsLetNothingBeWrittenOrTheStoreDoesNotAnswer() async throws {
+        let harness = try CommandHarness()
+        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try await harness.engine.sync()
+        let context = try harness.context()
+        #expect(
+            try await StatusCommand.makeReport(context: context, store: harness.engine.store, limits: .init()).isHealthy
+        )
+
+        try harness.engine.mctrade.setSettings(memberGroupID: 99, nonmemberGroupID: nil)
+        let missingGroup = try await StatusCommand.makeReport(
+            context: context,
+            store: harness.engine.store,
+            limits: .init()
+        )
+        #expect(missingGroup.problems.contains { $0.contains("group(s) 99 do not exist") })
+
+        try harness.engine.mctrade.setSettings(memberGroupID: nil, nonmemberGroupID: nil)
+        let noGroup = try await StatusCommand.makeReport(context: context, store: nil, limits: .init())
+        #expect(noGroup.problems.contains { $0.contains("member_group_id is not set") })
+
+        try harness.engine.mctrade.setSettings(memberGroupID: 4, nonmemberGroupID: 3)
+        harness.engine.store.state.withLock {
+            $0.groupsFailure = .unavailable(
+                endpoint: "GET /v2/customer_groups",
+                attempts: 5,
+                lastError: "connection refused"
+            )
+        }
+        let unreachable = try await StatusCommand.makeReport(
+            context: context,
+            store: harness.engine.store,
+            limits: .init()
+        )
+        #expect(unreachable.problems.contains { $0.contains("the store does not answer") })
+    }
+
+    @Test func unhealthyWhileASafetyRailHoldsTheWritesBack() async throws {
+        let harness = try CommandHarness()
+        try await harness.engine.sync()
+        try harness.engine.state().setMeta(MetaKey.passRefused, "would move 20 of 40")
+        let report = try await StatusCommand.makeReport(context: try harness.context(), store: nil, limits: .init())
+        #expect(report.problems.contains { $0.contains("safety rail holds the writes back: would move 20 of 40") })
+    }
+
     @Test func unhealthyWhenTheLagPassesTheLimitOrWritesAreStopped() async throws {
         let harness = try CommandHarness()
         try await harness.engine.sync()

@@ -18,6 +18,8 @@ final class InMemoryStore: CustomerStore, Sendable {
         var refusedEmails: Set<String> = []
         /// Every write fails with this error while set.
         var writeFailure: StoreError?
+        /// Every groups request fails with this error while set.
+        var groupsFailure: StoreError?
         /// The next create is applied but its answer is lost.
         var loseNextCreateAnswer = false
         /// Orders by id, served by `orders(modifiedSince:page:limit:)`.
@@ -58,7 +60,10 @@ final class InMemoryStore: CustomerStore, Sendable {
 
     func customerGroups() async throws -> [CustomerGroup] {
         count("groups", "GET groups")
-        return state.withLock { $0.groups }
+        return try state.withLock { state in
+            if let failure = state.groupsFailure { throw failure }
+            return state.groups
+        }
     }
 
     func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {

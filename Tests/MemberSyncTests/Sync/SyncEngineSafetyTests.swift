@@ -150,4 +150,27 @@ import Testing
         #expect(try await engine.runChangePass().outcome == .ok)
         #expect(harness.store.customer(withEmail: "p1@example.test")?.record.lastName == "Locked")
     }
+
+    @Test func changePassRefusesABulkEditThatWouldStripManyMembersOfTheirGroup() async throws {
+        let harness = try await harnessWithMembers(40)
+        try harness.mctrade.execute("UPDATE profiles SET is_member = 0 WHERE profile_id <= 20")
+        let refused = try await harness.sync()
+        #expect(refused.outcome == .refused)
+        #expect(refused.messages.joined().contains("20 of 40"))
+        #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 4 })
+        #expect(try harness.state().outbox().count == 20, "the changes wait in the outbox")
+        #expect(try harness.state().meta(MetaKey.passRefused) != nil)
+
+        let forced = try await harness.engine().runPending(force: true)
+        #expect(forced.outcome == .ok)
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 20)
+        #expect(try harness.state().meta(MetaKey.passRefused) == nil)
+    }
+
+    @Test func changePassLetsAFewLeaversThroughWhateverTheShare() async throws {
+        let harness = try await harnessWithMembers(3)
+        try harness.mctrade.updateProfile(id: 1, set: ["is_member": 0])
+        #expect(try await harness.sync().outcome == .ok)
+        #expect(harness.store.customer(withEmail: "p1@example.test")?.record.customerGroupID == 0)
+    }
 }
