@@ -182,3 +182,23 @@ struct LostCreateAnswerEndToEndTests {
         #expect(explain.standardOutput.contains("customer \(customers.first?.id ?? -1)"), "\(explain.all) \(state)")
     }
 }
+
+/// `membersync check` against the sandbox: every check passes with a good token, and a token that
+/// may only read customers fails the customers scope check (writes would get 403).
+@Suite(.serialized)
+struct CheckEndToEndTests {
+    @Test func checkPassesWithAGoodTokenAndFailsAReadOnlyToken() async throws {
+        let workspace = try await EndToEndWorkspace()
+        let good = try workspace.membersync("check")
+        #expect(good.status == 0, "\(good.all)")
+
+        let readOnly = try workspace.membersync(
+            "check",
+            environment: ["BIGCOMMERCE_ACCESS_TOKEN": workspace.sandbox.readOnlyToken]
+        )
+        #expect(readOnly.status == 1, "\(readOnly.all)")
+        #expect(readOnly.standardOutput.contains("FAIL"))
+        #expect(readOnly.standardOutput.contains("Customers: modify"))
+        #expect(!readOnly.all.contains(workspace.sandbox.readOnlyToken))
+    }
+}

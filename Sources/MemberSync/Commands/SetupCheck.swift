@@ -66,7 +66,8 @@ struct SetupCheck: Sendable {
         let groups = await storeCheck("token", fix: tokenFix) { try await store.customerGroups() }
         results.append(groups.result)
         let customers = await storeCheck("scope customers", fix: scopeFix("Customers", "modify")) {
-            try await store.listCustomers(after: nil, groupIDs: nil, limit: 1)
+            _ = try await store.listCustomers(after: nil, groupIDs: nil, limit: 1)
+            try await store.checkWriteAccess()
         }
         results.append(customers.result)
         if configuration.revenue.isEnabled {

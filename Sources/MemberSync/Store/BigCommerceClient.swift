@@ -121,6 +121,18 @@ public final class BigCommerceClient: CustomerStore {
         return try decode(BigCommerceWire.CustomerCollection.self, from: response, endpoint).data.map(\.storeCustomer)
     }
 
+    /// Sends an update of no customers (`PUT /v3/customers` with `[]`): a token without the customers
+    /// modify scope gets 403; any other answer (the store may call an empty batch invalid) proves it.
+    public func checkWriteAccess() async throws {
+        let endpoint = customersEndpoint(method: "PUT", query: [], kind: .update)
+        do {
+            _ = try await updateSlots.withPermit { try await self.perform(endpoint, body: Data("[]".utf8)) }
+        } catch let error as StoreError {
+            if case .rejected = error { return }
+            throw error
+        }
+    }
+
     public func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] {
         let endpoint = Endpoint(
             method: "GET",

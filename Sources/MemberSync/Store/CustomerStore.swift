@@ -30,6 +30,14 @@ public protocol CustomerStore: Sendable {
 
     /// Requests this client has sent so far, by outcome (for run history and metrics).
     func requestCounts() async -> RequestCounts
+
+    /// Proves, without changing anything, that the token may write customers; throws
+    /// `StoreError.forbidden` when it lacks the scope.
+    func checkWriteAccess() async throws
+}
+
+extension CustomerStore {
+    public func checkWriteAccess() async throws {}
 }
 
 /// One update: a customer id and the full record to write.

@@ -72,6 +72,8 @@ final class SandboxProcess: @unchecked Sendable {
     private(set) var process = Process()
     private(set) var baseURL: URL
     let token: String
+    /// A token the sandbox accepts for reads only (its writes get 403).
+    let readOnlyToken = "e2e-readonly-\(UUID().uuidString)"
     let storeHash: String
     let dataPath: String
     let directory: URL
@@ -111,6 +113,7 @@ final class SandboxProcess: @unchecked Sendable {
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["BC_SANDBOX_TOKEN"] = token
+        environment["BC_SANDBOX_READONLY_TOKEN"] = readOnlyToken
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
