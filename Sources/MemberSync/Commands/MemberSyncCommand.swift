@@ -45,6 +45,9 @@ public enum MemberSyncCommand {
         } catch let error as ConfigurationError {
             printError("membersync: configuration error: \(error)")
             return exitConfiguration
+        } catch let error as BigCommerceClient.ConfigurationError {
+            printError("membersync: configuration error: bigcommerce: \(error)")
+            return exitConfiguration
         } catch {
             printError("membersync: \(error)" + (nextStep(for: error).map { "\n" + $0 } ?? ""))
             return exitFailed

@@ -102,10 +102,14 @@ struct ProfileExplanation: Sendable {
     func text() -> String {
         var lines = ["profile \(profileID): \(verdict)"]
         if let profile {
-            let name = [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " ")
+            let name = TextNormalizer.printable(
+                [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " ")
+            )
+            let email = profile.email.map(TextNormalizer.printable) ?? "no email"
             lines.append(
-                "  MC Trade:     \(profile.kind?.rawValue ?? "unknown kind") '\(name)' <\(profile.email ?? "no email")>, "
-                    + "status \(profile.status)\(profile.mergedInto.map { ", merged into \($0)" } ?? "")"
+                "  MC Trade:     \(profile.kind?.rawValue ?? "unknown kind") '\(name)' <\(email)>, "
+                    + "status \(TextNormalizer.printable(profile.status))"
+                    + "\(profile.mergedInto.map { ", merged into \($0)" } ?? "")"
             )
             lines.append(
                 "  membership:   is_member \(profile.isMember ? 1 : 0), expires \(profile.memberExpiresOn ?? "never"); "

@@ -98,12 +98,16 @@ enum RetryCommand {
         }
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
         let state = try StateStore(path: configuration.stateDatabasePath)
+        let failed = Set(try state.outbox().filter { $0.isHeld || $0.lastError != nil }.map(\.profileID))
+        let unknown = ids.filter { !failed.contains($0) }
         let released = try state.transaction {
-            let count = try state.releaseHeld(profileIDs: ids.isEmpty ? nil : ids)
-            if !ids.isEmpty { try state.enqueue(profileIDs: ids, changeID: nil) }
-            return count
+            try state.releaseHeld(profileIDs: ids.isEmpty ? nil : ids.filter(failed.contains))
         }
         print("\(released) refused profiles released; they are sent again at the next pass ('membersync sync')")
+        if !unknown.isEmpty {
+            let list = unknown.map(String.init).joined(separator: ", ")
+            print("nothing to retry for profile(s) \(list): they have not failed ('membersync explain ID' says why)")
+        }
         return MemberSyncCommand.exitOK
     }
 }

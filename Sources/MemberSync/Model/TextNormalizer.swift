@@ -39,4 +39,18 @@ public enum TextNormalizer {
     static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isWhitespace || scalar == "\u{FEFF}"
     }
+
+    /// The text with control characters shown as `\u{…}` escapes, so that quoting MC Trade's data in a
+    /// message or on a terminal can never break a line or send an escape sequence.
+    public static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
 }

@@ -156,7 +156,7 @@ public struct MembershipRules: Sendable {
         if email.isEmpty {
             problems.append(FieldProblem(code: .missingEmail, field: "email", message: "profile has no email"))
         } else if !EmailAddress.isWellFormed(email) {
-            let shown = String(email.unicodeScalars.prefix(80).map(Character.init))
+            let shown = TextNormalizer.printable(String(String.UnicodeScalarView(email.unicodeScalars.prefix(80))))
             problems.append(
                 FieldProblem(code: .invalidEmail, field: "email", message: "email '\(shown)' is not well formed")
             )
@@ -183,7 +183,11 @@ public struct MembershipRules: Sendable {
         }
         var reasons: [String] = []
         if profile.isMember {
-            reasons.append("membership expired on \(profile.memberExpiresOn ?? "?") (grace \(graceDays) days)")
+            if let expiry = profile.memberExpiresOn, CalendarDay(expiry) == nil {
+                reasons.append("member_expires_on '\(expiry)' is not a YYYY-MM-DD date, so it counts as expired")
+            } else {
+                reasons.append("membership expired on \(profile.memberExpiresOn ?? "?") (grace \(graceDays) days)")
+            }
         } else {
             reasons.append("not a member")
         }

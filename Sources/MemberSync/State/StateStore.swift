@@ -9,7 +9,13 @@ public final class StateStore {
     let database: Database
     public var path: String { database.path }
 
+    /// Opens the state file, creating it readable by its owner only (it holds members' names and
+    /// emails as last sent to the store); SQLite gives its `-wal` and `-shm` files the same mode.
     public init(path: String) throws {
+        let isNew = !FileManager.default.fileExists(atPath: path)
+        if isNew {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         database = try Database(path: path, busyTimeoutMilliseconds: 30_000)
         try database.enableWriteAheadLog()
         try migrate()

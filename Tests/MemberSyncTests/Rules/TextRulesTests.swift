@@ -151,3 +151,19 @@ struct TextRulesTests {
         #expect(after.differingFields(from: before) == ["email"])
     }
 }
+
+/// Quoting MC Trade's text in messages and on terminals.
+struct PrintableTextTests {
+    @Test func controlCharactersAreEscapedAndTheRestKept() {
+        #expect(TextNormalizer.printable("ok\u{0}tab\there\u{1B}[31m") == "ok\\u{0}tab\\u{9}here\\u{1b}[31m")
+        #expect(TextNormalizer.printable("Zoë 王 🚀") == "Zoë 王 🚀")
+        #expect(TextNormalizer.printable("\u{202E}evil") == "\\u{202e}evil")
+    }
+
+    @Test func invalidEmailMessageNeverCarriesControlCharacters() {
+        let evaluation = RuleFixtures.evaluate(1, [RuleFixtures.person(1, member: true, email: "bad\u{0}x@@y.test")])
+        let message = evaluation.problems.first { $0.field == "email" }?.message ?? ""
+        #expect(!message.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(message.contains("\\u{0}"))
+    }
+}

@@ -107,4 +107,13 @@ import Testing
         #expect(ProcessLock.currentHolder(statePath: path) == nil)
         #expect(try ProcessLock.acquire(statePath: path, command: "sync", timeout: 0).lock != nil)
     }
+
+    @Test func newStateFileIsReadableByItsOwnerOnly() throws {
+        let state = try StateStore(path: path)
+        try state.setCursor(1)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let walMode = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.posixPermissions] as? Int
+        #expect(walMode == 0o600)
+    }
 }
