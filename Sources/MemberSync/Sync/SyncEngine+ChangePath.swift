@@ -39,7 +39,6 @@ extension SyncEngine {
             dryRun: dryRun,
             force: force
         )
-        result.counts.evaluated = scope.count
         if !dryRun && read.changes.count == options.changeLimit {
             // More changes wait beyond this pass's limit.
             let next = try await runChangePass(dryRun: false, force: force)
@@ -61,6 +60,9 @@ extension SyncEngine {
         }
         if bounds.highest == nil, let sequence = bounds.sequence, sequence < cursor {
             return "change log is empty and behind the cursor: MC Trade restored from a backup?"
+        }
+        if bounds.highest == nil && bounds.sequence == nil {
+            return "change log is empty and was never written (cursor \(cursor)): MC Trade's file replaced?"
         }
         if bounds.highest == nil, let sequence = bounds.sequence, sequence > cursor {
             return "change log purged past the cursor (log empty, last id \(sequence), cursor \(cursor))"
@@ -100,6 +102,7 @@ extension SyncEngine {
         let view = try await lookups(for: scope, evaluations: evaluations, context: context)
         let plan = SyncPlanner(evaluations: evaluations, context: context, store: view).plan(scope: scope)
         result.plan = plan
+        result.counts.evaluated = scope.count
         result.counts.unchanged = plan.unchanged
         result.counts.notUploaded = Set(plan.reports.map(\.profileID)).count
         if let refusal = changePathRefusal(plan, context: context), !force {

@@ -25,6 +25,7 @@ extension SyncEngine {
                 try await record(update, outcome: outcome, counts: &counts, failed: &failed)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
+            try stopIfStoreIsDown(outcomes.map(\.1))
             progress.done += outcomes.count
             options.onProgress?(progress)
         }
@@ -38,6 +39,7 @@ extension SyncEngine {
                 try await record(create, outcome: outcome, counts: &counts, failed: &failed)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
+            try stopIfStoreIsDown(outcomes.map(\.1))
             progress.done += outcomes.count
             options.onProgress?(progress)
         }
@@ -82,6 +84,19 @@ extension SyncEngine {
             try state.setMeta(MetaKey.verifiedGroups, existing.sorted().map(String.init).joined(separator: ","))
             throw SyncError.groupsMissing(missing)
         }
+    }
+
+    /// A wave in which every request failed after its retries means the store is down: the rest of the
+    /// pass would only wait out the same retries batch after batch. Stop; the work stays owed (outbox,
+    /// or the owed full sync) and the service tries again with backoff.
+    func stopIfStoreIsDown(_ outcomes: [WriteOutcome]) throws {
+        guard !outcomes.isEmpty else { return }
+        var lastError: StoreError?
+        for outcome in outcomes {
+            guard case .failed(let error) = outcome, case .unavailable = error else { return }
+            lastError = error
+        }
+        if let lastError { throw lastError }
     }
 
     func stopIfWritesStopped(_ outcomes: [WriteOutcome]) throws {

@@ -33,7 +33,7 @@ import Testing
         let untilStatus = await listener.receive(until: "last full sync ok")
         #expect(untilStatus.contains { $0.hasPrefix("READY=1\nSTATUS=") })
         #expect(untilStatus.contains("WATCHDOG=1"))
-        #expect(untilStatus.last?.contains("STATUS=last full sync ok: created 1") == true)
+        #expect(untilStatus.last?.contains("STATUS=last full sync ok: created 1") == true, "\(untilStatus)")
         signal.requestStop()
         #expect(await running.value == 0)
         #expect(await listener.receive(until: "STOPPING=1").last?.hasPrefix("STOPPING=1") == true)

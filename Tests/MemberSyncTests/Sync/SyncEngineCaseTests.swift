@@ -108,9 +108,12 @@ import Testing
         harness.store.state.withLock {
             $0.writeFailure = .unavailable(endpoint: "POST /v3/customers", attempts: 5, lastError: "status 500")
         }
-        let first = try await harness.sync()
-        #expect(first.outcome == .partial)
-        #expect(try harness.report().filter { $0.code == .storeUnavailable }.count == 3)
+        // Every write of the pass failed after its retries: the store is down, so the pass fails, with
+        // the store's message recorded per profile.
+        await #expect(throws: StoreError.self) { try await harness.sync() }
+        let rows = try harness.report().filter { $0.code == .storeUnavailable }
+        #expect(rows.count == 3)
+        #expect(rows.allSatisfy { $0.message.contains("status 500") })
 
         harness.store.state.withLock { $0.writeFailure = nil }
         let second = try await harness.sync()

@@ -92,8 +92,7 @@ import Testing
             $0.writeFailure = .unavailable(endpoint: "PUT /v3/customers", attempts: 5, lastError: "status 503")
         }
         try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
-        let failed = try await harness.sync()
-        #expect(failed.outcome == .partial)
+        await #expect(throws: StoreError.self) { try await harness.sync() }
         let state = try harness.state()
         #expect(try state.cursor() == Int64(try harness.mctrade.maxChangeID()))
         #expect(try state.outbox().map(\.profileID) == [1])
