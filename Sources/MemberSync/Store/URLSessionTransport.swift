@@ -6,6 +6,10 @@ import Foundation
 
 /// `HTTPTransport` over an ephemeral `URLSession`: no cache, no cookies, no redirects followed, and
 /// the platform's certificate checks left on. Cancelling the calling task cancels the request.
+///
+/// TODO: on Linux, URLSession keeps a core busy while it waits for a slow answer and notices a
+/// connection closed without an answer only at the request timeout; a transport on libcurl's easy
+/// interface would avoid both, which matters when the agent shares a small host with MC Trade.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
 
