@@ -121,6 +121,7 @@ extension SyncEngine {
         }
         var counts = result.counts
         let failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
+        result.followUp = try enqueueProfilesWaitingForFreedEmails(plan, evaluations: evaluations, failed: failed)
         try state.setMeta(MetaKey.writesStopped, nil)
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
@@ -130,6 +131,29 @@ extension SyncEngine {
         try state.setMeta(MetaKey.passRefused, nil)
         logPass(result, duration: ContinuousClock.now - started)
         return result
+    }
+
+    /// Profiles that this plan reported as waiting for an email (`email_conflict`, `duplicate_email`)
+    /// whose holder just moved to another email: put back in the outbox, so that the next pass gives
+    /// them the freed email instead of leaving it to the next full sync. Returns them.
+    func enqueueProfilesWaitingForFreedEmails(
+        _ plan: SyncPlan,
+        evaluations: [Int: ProfileEvaluation],
+        failed: Set<Int>
+    ) throws -> Set<Int> {
+        var freed = Set<String>()
+        for update in plan.updates where update.needsWrite {
+            guard let previous = update.previous, previous.emailKey != update.record.emailKey else { continue }
+            if let profile = update.profileID, failed.contains(profile) { continue }
+            freed.insert(previous.emailKey)
+        }
+        guard !freed.isEmpty else { return [] }
+        let waiting = Set(
+            plan.reports.filter { $0.code == .emailConflict || $0.code == .duplicateEmail }.map(\.profileID)
+                .filter { evaluations[$0]?.wantedEmailKey.map(freed.contains) ?? false }
+        )
+        if !waiting.isEmpty { try state.enqueue(profileIDs: waiting, changeID: nil) }
+        return waiting
     }
 
     /// The full sync's removal rail, applied to a change pass: a bulk edit or a broken import in MC Trade

@@ -47,6 +47,7 @@ extension SyncEngine {
                 try state.completeOutbox(profileID: entry.profileID)
             }
         }
+        result.followUp = try enqueueProfilesWaitingForFreedEmails(plan, evaluations: evaluations, failed: failed)
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial

@@ -26,6 +26,9 @@ public struct PassResult: Sendable {
     /// Plain sentences for the operator: why it failed, what was refused, what was settled.
     public var messages: [String] = []
     public var isDryRun = false
+    /// Profiles put back in the outbox because an email they wait for was freed in this pass; the next
+    /// change pass (at once, for `sync`) settles them.
+    public var followUp: Set<Int> = []
 
     public init(kind: Kind, outcome: Outcome) {
         self.kind = kind
@@ -104,11 +107,19 @@ public actor SyncEngine {
     /// What `membersync sync` does: a full sync when one is owed, else the pending changes; repeated
     /// until the change log is drained.
     public func runPending(dryRun: Bool = false, force: Bool = false) async throws -> PassResult {
+        var result: PassResult
         if let reason = try fullSyncOwed() {
             logger.info("full sync owed", metadata: ["reason": "\(reason)"])
-            return try await runFullSync(dryRun: dryRun, force: force)
+            result = try await runFullSync(dryRun: dryRun, force: force)
+        } else {
+            result = try await runChangePass(dryRun: dryRun, force: force)
         }
-        return try await runChangePass(dryRun: dryRun, force: force)
+        if !result.followUp.isEmpty && result.outcome != .refused {
+            let next = try await runChangePass(dryRun: dryRun, force: force)
+            result.counts = result.counts.adding(next.counts)
+            result.outcome = PassResult.Outcome.worse(result.outcome, next.outcome)
+        }
+        return result
     }
 
     /// Why a full sync is owed before changes can be followed, if it is.

@@ -187,4 +187,22 @@ import Testing
         try await harness.sync()
         #expect(harness.store.log.count == before)
     }
+
+    @Test func emailFreedByOneProfileGoesToTheProfileWaitingForItInTheSamePass() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Xena", "One", email: "shared@example.test")
+        try harness.member(2, "Yuri", "Two", email: "shared@example.test")
+        try await harness.sync()
+        #expect(harness.store.customers.count == 1)
+        #expect(try harness.report().first { $0.profileID == 2 }?.code == .duplicateEmail)
+
+        try harness.mctrade.updateProfile(id: 1, set: ["email": "xena@example.test"])
+        let result = try await harness.sync()
+        #expect(result.outcome == .ok)
+        #expect(harness.store.customer(withEmail: "xena@example.test") != nil)
+        let shared = harness.store.customer(withEmail: "shared@example.test")
+        #expect(shared?.record.firstName == "Yuri")
+        #expect(try harness.state().links()[2] == shared?.id)
+        #expect(try harness.report().filter { $0.profileID == 2 }.isEmpty)
+    }
 }
