@@ -26,7 +26,7 @@ struct CaseEndToEndTests {
             email: "grace.hollis@example.test",
             isMember: true
         )
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         let customers = try await workspace.admin.dump().customers
         #expect(customers.count == 1)
@@ -48,10 +48,10 @@ struct CaseEndToEndTests {
             email: "lan@example.test",
             isMember: true
         )
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         try await workspace.admin.addFault(["kind": "put_without_group_resets", "enabled": true])
         try workspace.mctrade.updateProfile(id: 6002, set: ["last_name": "Nguyen"])
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         let lan = try await workspace.admin.dump().customers.first
         #expect(lan?.lastName == "Nguyen")
         #expect(lan?.customerGroupID == EndToEndWorkspace.memberGroup)
@@ -69,22 +69,22 @@ struct CaseEndToEndTests {
             )
         }
         try await workspace.admin.addFault(["kind": "reject_email", "email": "m3007@example.test"])
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 2, "\(output.all)")
         #expect(output.standardOutput.contains("partial"))
         let customers = try await workspace.admin.dump().customers
         #expect(customers.count == 8)
-        let report = try workspace.membersync("report", "--format", "csv").standardOutput
+        let report = try await workspace.membersync("report", "--format", "csv").standardOutput
         #expect(report.contains("3008") && report.contains("invalid_email"))
         #expect(report.contains("3007") && report.contains("store_rejected"))
 
         try await workspace.admin.clearRequests()
-        _ = try workspace.membersync("sync")
+        _ = try await workspace.membersync("sync")
         #expect(try await workspace.admin.requests().filter { $0.method == "POST" }.isEmpty)
         try await workspace.admin.clearFaults()
-        let retry = try workspace.membersync("retry", "3007")
+        let retry = try await workspace.membersync("retry", "3007")
         #expect(retry.status == 0)
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         #expect(try await workspace.admin.dump().customers.count == 9)
     }
 
@@ -100,11 +100,11 @@ struct CaseEndToEndTests {
                 isMember: true
             )
         }
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         for id in 1...30 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("Changed\(id)")]) }
         _ = try await workspace.admin.setQuota(spend: 150 - 41, spendPerRequest: 27)
         try await workspace.admin.clearRequests()
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         let requests = try await workspace.admin.requests()
         #expect(
@@ -131,11 +131,11 @@ struct CaseEndToEndTests {
         try await workspace.admin.addFault(["kind": "status", "status": 401, "count": 1])
         try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 2, "echo_headers": true])
         var outputs: [ProcessOutput] = []
-        outputs.append(try workspace.membersync("sync"))
-        outputs.append(try workspace.membersync("sync"))
-        outputs.append(try workspace.membersync("sync", "--full"))
-        outputs.append(try workspace.membersync("status", "--offline"))
-        outputs.append(try workspace.membersync("report", "--format", "json"))
+        outputs.append(try await workspace.membersync("sync"))
+        outputs.append(try await workspace.membersync("sync"))
+        outputs.append(try await workspace.membersync("sync", "--full"))
+        outputs.append(try await workspace.membersync("status", "--offline"))
+        outputs.append(try await workspace.membersync("report", "--format", "json"))
         #expect(outputs[0].status == 1)
         #expect(outputs[0].standardError.contains("token"))
         let token = workspace.sandbox.token
@@ -156,19 +156,27 @@ struct LostCreateAnswerEndToEndTests {
     @Test func createWhoseAnswerWasLostIsLookedUpNotSentTwice() async throws {
         let workspace = try await EndToEndWorkspace()
         try workspace.mctrade.insertIndividual(
-            id: 2001, firstName: "Ada", lastName: "Kovacs", email: "ada.kovacs@example.test", isMember: true
+            id: 2001,
+            firstName: "Ada",
+            lastName: "Kovacs",
+            email: "ada.kovacs@example.test",
+            isMember: true
         )
-        #expect(try workspace.membersync("sync", "--full").status == 0)
+        #expect(try await workspace.membersync("sync", "--full").status == 0)
         try workspace.mctrade.insertIndividual(
-            id: 2002, firstName: "Bea", lastName: "Kovacs", email: "bea.kovacs@example.test", isMember: true
+            id: 2002,
+            firstName: "Bea",
+            lastName: "Kovacs",
+            email: "bea.kovacs@example.test",
+            isMember: true
         )
         try await workspace.admin.clearRequests()
         try await workspace.admin.addFault(["kind": "drop_response", "count": 1, "method": "POST"])
         let started = Date()
-        let first = try workspace.membersync("sync")
+        let first = try await workspace.membersync("sync")
         let elapsed = Date().timeIntervalSince(started)
         #expect(first.status == 2, "\(first.all)")
-        let second = try workspace.membersync("sync")
+        let second = try await workspace.membersync("sync")
         #expect(second.status == 0, "\(second.all)")
 
         let customers = try await workspace.admin.dump().customers.filter { $0.email == "bea.kovacs@example.test" }
@@ -178,7 +186,7 @@ struct LostCreateAnswerEndToEndTests {
         #expect(posts.count == 1, "\(requests.map { "\($0.method) \($0.path) \($0.status)" })")
         #expect(elapsed < 60, "the lost answer took \(elapsed) s to notice")
         let state = workspace.directory.appendingPathComponent("state.sqlite").path
-        let explain = try workspace.membersync("explain", "2002")
+        let explain = try await workspace.membersync("explain", "2002")
         #expect(explain.standardOutput.contains("customer \(customers.first?.id ?? -1)"), "\(explain.all) \(state)")
     }
 }
@@ -189,10 +197,10 @@ struct LostCreateAnswerEndToEndTests {
 struct CheckEndToEndTests {
     @Test func checkPassesWithAGoodTokenAndFailsAReadOnlyToken() async throws {
         let workspace = try await EndToEndWorkspace()
-        let good = try workspace.membersync("check")
+        let good = try await workspace.membersync("check")
         #expect(good.status == 0, "\(good.all)")
 
-        let readOnly = try workspace.membersync(
+        let readOnly = try await workspace.membersync(
             "check",
             environment: ["BIGCOMMERCE_ACCESS_TOKEN": workspace.sandbox.readOnlyToken]
         )

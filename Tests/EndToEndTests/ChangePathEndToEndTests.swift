@@ -40,7 +40,7 @@ struct ChangePathEndToEndTests {
 
     @Test func seriesOfChangesFollowedBySyncMatchesTheRules() async throws {
         let workspace = try await makeAssociation()
-        let first = try workspace.membersync("sync")
+        let first = try await workspace.membersync("sync")
         #expect(first.status == 0, "\(first.all)")
         try await expectStoreMatchesRules(workspace)
 
@@ -51,7 +51,7 @@ struct ChangePathEndToEndTests {
         try db.updateProfile(id: 101, set: ["is_member": 0])
         try db.updateRelationship(individual: 2, organization: 100, isMainContact: false)
         try db.relate(individual: 4, organization: 100, isMainContact: true)
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("change pass"))
         try await expectStoreMatchesRules(workspace)
@@ -66,30 +66,30 @@ struct ChangePathEndToEndTests {
 
     @Test func changeThatAltersNoOwnedFieldMakesNoRequest() async throws {
         let workspace = try await makeAssociation()
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         try await workspace.admin.clearRequests()
 
         try workspace.mctrade.updateProfile(id: 1, set: ["membership_level": "Gold"])
         try workspace.mctrade.updateProfile(id: 5, set: ["email": " EVE@Example.TEST "])
         try workspace.mctrade.updateProfile(id: 4, set: ["phone": "555-0100"])
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         #expect(try await workspace.admin.requests().isEmpty)
     }
 
     @Test func leavingMovesTheCustomerToGroupZeroAndKeepsTheLink() async throws {
         let workspace = try await makeAssociation()
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         let before = try await workspace.admin.dump().customers.first { $0.email == "ada@example.test" }!
 
         try workspace.mctrade.updateProfile(id: 1, set: ["status": "inactive"])
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         var ada = try await workspace.admin.dump().customers.first { $0.id == before.id }
         #expect(ada?.customerGroupID == 0)
         #expect(ada?.firstName == "Ada")
 
         try workspace.mctrade.updateProfile(id: 1, set: ["status": "active"])
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         let customers = try await workspace.admin.dump().customers
         ada = customers.first { $0.id == before.id }
         #expect(ada?.customerGroupID == EndToEndWorkspace.memberGroup)
@@ -98,7 +98,7 @@ struct ChangePathEndToEndTests {
 
     @Test func mergedProfileHandsItsCustomerToTheSurvivor() async throws {
         let workspace = try await makeAssociation()
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         let customer = try await workspace.admin.dump().customers.first { $0.email == "ada@example.test" }!
         try workspace.mctrade.insertIndividual(
             id: 7,
@@ -108,7 +108,7 @@ struct ChangePathEndToEndTests {
             isMember: true
         )
         try workspace.mctrade.updateProfile(id: 1, set: ["merged_into": 7])
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         let customers = try await workspace.admin.dump().customers.filter {
             $0.email.lowercased() == "ada@example.test"
@@ -116,32 +116,32 @@ struct ChangePathEndToEndTests {
         #expect(customers.count == 1)
         #expect(customers.first?.id == customer.id)
         #expect(customers.first?.lastName == "Kovacs-Lee")
-        let report = try workspace.membersync("report", "--format", "csv")
+        let report = try await workspace.membersync("report", "--format", "csv")
         #expect(report.standardOutput.contains("7,relinked"))
     }
 
     @Test func organizationChangeReachesEveryRelatedPerson() async throws {
         let workspace = try await makeAssociation()
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         try workspace.mctrade.updateProfile(id: 100, set: ["org_name": "Acme Tools & Dies"])
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         let ben = try await workspace.admin.dump().customers.first { $0.email == "ben@example.test" }
         #expect(ben?.company == "Acme Tools & Dies")
 
         try workspace.mctrade.updateProfile(id: 100, set: ["is_member": 0])
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         try await expectStoreMatchesRules(workspace)
     }
 
     @Test func settingsChangeRunsAFullSync() async throws {
         let workspace = try await makeAssociation()
-        #expect(try workspace.membersync("sync").status == 0)
+        #expect(try await workspace.membersync("sync").status == 0)
         try workspace.mctrade.setSettings(
             memberGroupID: EndToEndWorkspace.memberGroup,
             nonmemberGroupID: EndToEndWorkspace.nonmemberGroup,
             includeIndividualNonmembers: true
         )
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("full sync"))
         let expected = try StoreOracle.expectedCustomers(mctradePath: workspace.mctrade.path)

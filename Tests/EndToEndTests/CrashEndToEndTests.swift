@@ -11,7 +11,7 @@ struct CrashEndToEndTests {
 
     /// Starts `membersync` with `words`, kills it with SIGKILL after `delay`, returns whether it was
     /// still running (false when it finished first).
-    func runAndKill(_ workspace: EndToEndWorkspace, _ words: [String], after delay: TimeInterval) throws -> Bool {
+    func runAndKill(_ workspace: EndToEndWorkspace, _ words: [String], after delay: TimeInterval) async throws -> Bool {
         let process = Process()
         process.executableURL = BuiltProducts.executable("membersync")
         process.arguments = words + ["--config", workspace.configPath]
@@ -19,7 +19,7 @@ struct CrashEndToEndTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(delay)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let wasRunning = process.isRunning
         if wasRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
@@ -45,18 +45,18 @@ struct CrashEndToEndTests {
         while kills < 30 && attempts < 200 {
             attempts += 1
             let delay = Double.random(in: 0.05...0.9, using: &random)
-            if try runAndKill(workspace, ["sync", "--full"], after: delay) { kills += 1 }
+            if try await runAndKill(workspace, ["sync", "--full"], after: delay) { kills += 1 }
         }
         #expect(kills >= 30)
         try await workspace.admin.clearFaults()
-        let final = try workspace.membersync("sync", "--full")
+        let final = try await workspace.membersync("sync", "--full")
         #expect(final.status == 0, "\(final.all)")
         try await expectNoDuplicatesAndMatch(workspace)
     }
 
     @Test func killedRepeatedlyWhileFollowingAStreamOfChangesAppliesEveryChange() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 400)
-        #expect(try workspace.membersync("sync", "--full").status == 0)
+        #expect(try await workspace.membersync("sync", "--full").status == 0)
         try await workspace.admin.addFault(["kind": "latency", "ms": 3])
         let db = workspace.mctrade
         let people = try db.dictionaries(
@@ -75,16 +75,18 @@ struct CrashEndToEndTests {
                 default: try db.updateProfile(id: id, set: ["email": .text("moved\(round).\(id)@example.test")])
                 }
             }
-            if try runAndKill(workspace, ["run"], after: Double.random(in: 0.05...0.6, using: &random)) { kills += 1 }
+            if try await runAndKill(workspace, ["run"], after: Double.random(in: 0.05...0.6, using: &random)) {
+                kills += 1
+            }
         }
         #expect(kills >= 25)
         try await workspace.admin.clearFaults()
         // The change path alone (no full sync) must have every change: then a full sync finds nothing to write.
-        let final = try workspace.membersync("sync")
+        let final = try await workspace.membersync("sync")
         #expect(final.status == 0, "\(final.all)")
         try await expectNoDuplicatesAndMatch(workspace)
         try await workspace.admin.clearRequests()
-        #expect(try workspace.membersync("sync", "--full", "--force").status == 0)
+        #expect(try await workspace.membersync("sync", "--full", "--force").status == 0)
         let writes = try await workspace.admin.requests().filter { $0.method != "GET" }
         #expect(writes.isEmpty, "the full sync still had \(writes.count) writes to make")
     }

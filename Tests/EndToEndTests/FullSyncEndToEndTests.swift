@@ -10,7 +10,7 @@ struct FullSyncEndToEndTests {
 
     @Test func fullSyncOfDemoDataMakesTheStoreMatchTheRules() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 600)
-        let output = try workspace.membersync("sync", "--full")
+        let output = try await workspace.membersync("sync", "--full")
         #expect(output.status == 0, "\(output.all)")
 
         let expected = try StoreOracle.expectedCustomers(mctradePath: workspace.mctrade.path)
@@ -24,7 +24,7 @@ struct FullSyncEndToEndTests {
     @Test func firstUploadUsesOneCreatePerTenCustomersAndSecondFullSyncOnlyLists() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 600)
         try await workspace.admin.clearRequests()
-        #expect(try workspace.membersync("sync", "--full").status == 0)
+        #expect(try await workspace.membersync("sync", "--full").status == 0)
         let requests = try await workspace.admin.requests()
         let customers = try await workspace.admin.dump().customers.count
         let creates = requests.filter { $0.method == "POST" }
@@ -33,7 +33,7 @@ struct FullSyncEndToEndTests {
         #expect(requests.filter { $0.method == "GET" }.count <= 1 + 1 + (customers / 250 + 1))
 
         try await workspace.admin.clearRequests()
-        let second = try workspace.membersync("sync", "--full")
+        let second = try await workspace.membersync("sync", "--full")
         #expect(second.status == 0, "\(second.all)")
         let again = try await workspace.admin.requests()
         #expect(again.allSatisfy { $0.method == "GET" }, "\(again.map { "\($0.method) \($0.path)" })")
@@ -42,7 +42,7 @@ struct FullSyncEndToEndTests {
 
     @Test func firstStartWithoutFullFlagRunsTheFullSync() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 200)
-        let output = try workspace.membersync("sync")
+        let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("full sync"))
         let expected = try StoreOracle.expectedCustomers(mctradePath: workspace.mctrade.path)
@@ -56,7 +56,7 @@ struct FullSyncEndToEndTests {
 
     @Test func driftInTheStoreIsRepairedByTheFullSync() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 300)
-        #expect(try workspace.membersync("sync", "--full").status == 0)
+        #expect(try await workspace.membersync("sync", "--full").status == 0)
         let dump = try await workspace.admin.dump()
         let members = dump.customers.filter { $0.customerGroupID == EndToEndWorkspace.memberGroup }
         try #require(members.count >= 3)
@@ -76,7 +76,7 @@ struct FullSyncEndToEndTests {
             )
         ])
 
-        let output = try workspace.membersync("sync", "--full")
+        let output = try await workspace.membersync("sync", "--full")
         #expect(output.status == 0, "\(output.all)")
         let after = try await workspace.admin.dump()
         let expected = try StoreOracle.expectedCustomers(mctradePath: workspace.mctrade.path)
@@ -89,7 +89,7 @@ struct FullSyncEndToEndTests {
 
     @Test func dryRunPrintsThePlanAndWritesNothing() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 100)
-        let output = try workspace.membersync("sync", "--full", "--dry-run")
+        let output = try await workspace.membersync("sync", "--full", "--dry-run")
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("create profile"))
         #expect(try await workspace.admin.dump().customers.isEmpty)
@@ -106,13 +106,13 @@ struct FullSyncEndToEndTests {
             isMember: true
         )
         try workspace.mctrade.setSettings(memberGroupID: nil, nonmemberGroupID: nil)
-        let output = try workspace.membersync("sync", "--full")
+        let output = try await workspace.membersync("sync", "--full")
         #expect(output.status == 1)
         #expect(output.standardError.contains("member_group_id"))
         #expect(try await workspace.admin.dump().customers.isEmpty)
 
         try workspace.mctrade.setSettings(memberGroupID: 99, nonmemberGroupID: nil)
-        let missing = try workspace.membersync("sync", "--full")
+        let missing = try await workspace.membersync("sync", "--full")
         #expect(missing.status == 1)
         #expect(missing.standardError.contains("99"))
         #expect(try await workspace.admin.dump().customers.isEmpty)

@@ -21,7 +21,7 @@ struct RevenueEndToEndTests {
         try db.insertIndividual(id: 1, firstName: "Ada", lastName: "Kovacs", email: "ada@example.test", isMember: true)
         try db.insertIndividual(id: 2, firstName: "Ben", lastName: "Ortiz", email: "ben@example.test", isMember: true)
         if sync {
-            let output = try workspace.membersync("sync")
+            let output = try await workspace.membersync("sync")
             #expect(output.status == 0, "\(output.all)")
         }
         let shopper = try await workspace.admin.createCustomers([
@@ -47,8 +47,8 @@ struct RevenueEndToEndTests {
     }
 
     @discardableResult
-    func revenue(_ workspace: EndToEndWorkspace, _ words: String...) throws -> ProcessOutput {
-        let output = try ChildProcess.run("membersync", ["revenue"] + words + ["--config", workspace.configPath])
+    func revenue(_ workspace: EndToEndWorkspace, _ words: String...) async throws -> ProcessOutput {
+        let output = try await ChildProcess.run("membersync", ["revenue"] + words + ["--config", workspace.configPath])
         #expect(output.status == 0, "\(output.all)")
         return output
     }
@@ -77,7 +77,7 @@ struct RevenueEndToEndTests {
         _ = try await admin.createOrder(customerID: 0, totalIncTax: "15.00")
         _ = try await admin.createOrder(customerID: association.shopper, totalIncTax: "30.00")
 
-        try revenue(association.workspace)
+        try await revenue(association.workspace)
         var rows = try self.rows(association.workspace)
         #expect(rows.keys.sorted() == [adaOrder, benOrder])
         let ada = try #require(rows[adaOrder])
@@ -91,7 +91,7 @@ struct RevenueEndToEndTests {
 
         try await admin.updateOrder(id: adaOrder, fields: ["status_id": 4, "total_inc_tax": "0.00"])
         try await admin.updateOrder(id: benOrder, fields: ["status_id": 14, "total_inc_tax": "80.00"])
-        try revenue(association.workspace)
+        try await revenue(association.workspace)
         rows = try self.rows(association.workspace)
         #expect(rows.count == 2)
         #expect(rows[adaOrder]?["status"] == .text("Refunded"))
@@ -135,7 +135,7 @@ struct RevenueEndToEndTests {
         try await admin.clearFaults()
         try await admin.updateOrder(id: linked[0], fields: ["status_id": 5])
         try await admin.clearRequests()
-        let rerun = try revenue(workspace, "--since", CalendarDayText.day(offset: -3))
+        let rerun = try await revenue(workspace, "--since", CalendarDayText.day(offset: -3))
         let rows = try workspace.mctrade.revenueRows()
         #expect(rows.compactMap { $0["order_id"]?.int } == linked)
         #expect(try self.rows(workspace)[linked[0]]?["status"] == .text("Cancelled"))
@@ -143,7 +143,7 @@ struct RevenueEndToEndTests {
         #expect(rerun.standardOutput.contains("600 orders in 3 pages, 3 store requests"), "\(rerun.standardOutput)")
 
         try await admin.clearRequests()
-        let live = try revenue(workspace)
+        let live = try await revenue(workspace)
         #expect(try await orderRequests(workspace) == 1)
         #expect(live.standardOutput.contains("1 orders in 1 pages"), "\(live.standardOutput)")
     }
@@ -156,19 +156,19 @@ struct RevenueEndToEndTests {
         for customer in [association.ada, 0, association.ben] {
             orders.append(try await admin.createOrder(customerID: customer, totalIncTax: "10.00"))
         }
-        try revenue(workspace)
+        try await revenue(workspace)
         orders.append(try await admin.createOrder(customerID: association.ada, totalIncTax: "25.50", statusID: 1))
         orders.append(try await admin.createOrder(customerID: association.shopper, totalIncTax: "7.00"))
         try await admin.updateOrder(id: orders[0], fields: ["status_id": 10, "total_inc_tax": "12.00"])
-        try revenue(workspace)
+        try await revenue(workspace)
         try await admin.updateOrder(id: orders[3], fields: ["status_id": 2])
         try await admin.updateOrder(id: orders[2], fields: ["status_id": 5, "total_inc_tax": "0"])
-        try revenue(workspace)
+        try await revenue(workspace)
         let live = try workspace.mctrade.revenueRows()
         #expect(live.count == 3)
 
         try workspace.mctrade.execute("DELETE FROM profile_revenue")
-        try revenue(workspace, "--since", CalendarDayText.day(offset: -1))
+        try await revenue(workspace, "--since", CalendarDayText.day(offset: -1))
         #expect(try workspace.mctrade.revenueRows() == live)
     }
 

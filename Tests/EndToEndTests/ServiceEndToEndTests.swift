@@ -47,7 +47,7 @@ struct ServiceEndToEndTests {
 
         kill(service.processIdentifier, SIGTERM)
         let stopDeadline = Date().addingTimeInterval(10)
-        while service.isRunning && Date() < stopDeadline { usleep(20_000) }
+        while service.isRunning && Date() < stopDeadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!service.isRunning)
         #expect(service.terminationStatus == 0)
     }
@@ -66,11 +66,11 @@ struct ServiceEndToEndTests {
         let admin = workspace.admin
         #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 1 })
 
-        let second = try workspace.membersync("run")
+        let second = try await workspace.membersync("run")
         #expect(second.status == 1)
         #expect(second.standardError.contains("\(service.processIdentifier)"))
 
-        let full = try workspace.membersync("sync", "--full")
+        let full = try await workspace.membersync("sync", "--full")
         #expect(full.status == 0)
         #expect(full.standardOutput.contains("service"))
         service.terminate()
@@ -115,7 +115,7 @@ struct OutageEndToEndTests {
         var status = ProcessOutput(status: 0, standardOutput: "", standardError: "")
         #expect(
             try await poll(timeout: 20) {
-                status = try workspace.membersync("status", "--offline")
+                status = try await workspace.membersync("status", "--offline")
                 return status.standardOutput.contains("DEGRADED")
             },
             "\(status.all)"
@@ -132,7 +132,7 @@ struct OutageEndToEndTests {
         )
         #expect(
             try await poll(timeout: 20) {
-                !(try workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
+                !(try await workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
             }
         )
         let emails = try await admin.dump().customers.map { $0.email.lowercased() }

@@ -33,7 +33,7 @@ enum ChildProcess {
         _ arguments: [String],
         environment: [String: String] = [:],
         timeout: TimeInterval = 300
-    ) throws -> ProcessOutput {
+    ) async throws -> ProcessOutput {
         let process = Process()
         process.executableURL = BuiltProducts.executable(executable)
         process.arguments = arguments
@@ -53,7 +53,8 @@ enum ChildProcess {
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        // Waits without blocking a thread of the test run's small cooperative pool.
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

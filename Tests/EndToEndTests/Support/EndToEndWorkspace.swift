@@ -79,8 +79,8 @@ final class EndToEndWorkspace: @unchecked Sendable {
     }
 
     /// Runs `membersync` with the given words and `--config`.
-    func membersync(_ words: String..., environment: [String: String] = [:]) throws -> ProcessOutput {
-        try ChildProcess.run("membersync", words + ["--config", configPath], environment: environment)
+    func membersync(_ words: String..., environment: [String: String] = [:]) async throws -> ProcessOutput {
+        try await ChildProcess.run("membersync", words + ["--config", configPath], environment: environment)
     }
 
     /// Store requests since the last `clearRequests`, by method.
