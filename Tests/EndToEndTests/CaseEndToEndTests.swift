@@ -118,7 +118,9 @@ struct CaseEndToEndTests {
     }
 
     @Test func accessTokenAppearsInNoOutputStateReportOrArguments() async throws {
-        let workspace = try await EndToEndWorkspace(extraConfig: ["logging": ["level": "trace"]])
+        let workspace = try await EndToEndWorkspace(
+            extraConfig: ["logging": ["level": "trace"], "metrics": ["file": "membersync.prom"]]
+        )
         for id in 1...5 {
             try workspace.mctrade.insertIndividual(
                 id: id,
@@ -139,6 +141,29 @@ struct CaseEndToEndTests {
         #expect(outputs[0].status == 1)
         #expect(outputs[0].standardError.contains("token"))
         let token = workspace.sandbox.token
+
+        // The service: its command line, its log and its metrics file.
+        try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
+        try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 1, "echo_headers": true])
+        let service = Process()
+        service.executableURL = BuiltProducts.executable("membersync")
+        service.arguments = ["run", "--config", workspace.configPath]
+        let serviceLog = workspace.directory.appendingPathComponent("service.log")
+        _ = FileManager.default.createFile(atPath: serviceLog.path, contents: nil)
+        service.standardError = try FileHandle(forWritingTo: serviceLog)
+        service.standardOutput = FileHandle.nullDevice
+        try service.run()
+        try await Task.sleep(for: .seconds(3))
+        let commandLine =
+            (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(service.processIdentifier)/cmdline"))) ?? Data()
+        #expect(!commandLine.isEmpty)
+        #expect(commandLine.range(of: Data(token.utf8)) == nil, "token on the service's command line")
+        service.terminate()
+        while service.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(
+            FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("membersync.prom").path)
+        )
+        #expect((try? String(contentsOf: serviceLog, encoding: .utf8))?.contains(" debug ") == true)
         for output in outputs {
             #expect(!output.all.contains(token))
         }
