@@ -21,7 +21,8 @@ public struct SyncPlanner: Sendable {
         self.customerOwners = owners
         self.claims = [:]
         for evaluation in evaluations.values where isClaimant(evaluation) {
-            if let key = evaluation.wantedEmailKey { claims[key, default: []].append(evaluation.profileID) }
+            guard let key = evaluation.wantedEmailKey, let email = evaluation.record?.email else { continue }
+            claims[EmailAddress.sharingStorage(key, with: email), default: []].append(evaluation.profileID)
         }
     }
 
@@ -208,7 +209,8 @@ public struct SyncPlanner: Sendable {
 
     /// Customers in a managed group whose profile (if any) section 1 gives no group: a full sync only.
     func planStrangers(into builder: inout PlanBuilder) {
-        for customer in store.customersByID.values.sorted(by: { $0.id < $1.id }) {
+        for customerID in store.customersByID.keys.sorted() {
+            let customer = store.customersByID[customerID]!
             guard context.managedGroups.contains(customer.record.customerGroupID), !builder.isClaimed(customer.id)
             else { continue }
             if let owner = customerOwners[customer.id], evaluations[owner]?.groupID != nil { continue }

@@ -169,7 +169,9 @@ public actor SyncEngine {
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
-    func planContext(_ settings: SyncSettings, memberGroup: Int) throws -> PlanContext {
+    /// The links, held records and (unless `includeLastSent` is false, for a planner given a complete
+    /// listing, which never consults them) the records last sent.
+    func planContext(_ settings: SyncSettings, memberGroup: Int, includeLastSent: Bool = true) throws -> PlanContext {
         var held: [Int: String] = [:]
         for entry in try state.outbox() where entry.isHeld {
             if let fingerprint = entry.heldFingerprint { held[entry.profileID] = fingerprint }
@@ -179,7 +181,7 @@ public actor SyncEngine {
             nonmemberGroupID: settings.nonmemberGroupID,
             enforceGroups: options.enforceGroups,
             links: try state.links(),
-            lastSent: try state.lastSentRecords(),
+            lastSent: includeLastSent ? try state.lastSentRecords() : [:],
             heldFingerprints: held
         )
     }
