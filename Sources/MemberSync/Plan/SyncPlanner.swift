@@ -5,7 +5,7 @@
 /// scope); only profiles in `scope` are acted on. A full sync passes every profile as scope and a
 /// complete store view, which also enables removing strangers from the managed groups.
 public struct SyncPlanner: Sendable {
-    public let evaluations: [Int: ProfileEvaluation]
+    public let evaluations: ProfileEvaluations
     public let context: PlanContext
     public let store: StoreView
     let customerOwners: [Int: Int]
@@ -13,6 +13,10 @@ public struct SyncPlanner: Sendable {
     private(set) var claims: [String: [Int]]
 
     public init(evaluations: [Int: ProfileEvaluation], context: PlanContext, store: StoreView) {
+        self.init(evaluations: ProfileEvaluations(evaluations), context: context, store: store)
+    }
+
+    public init(evaluations: ProfileEvaluations, context: PlanContext, store: StoreView) {
         self.evaluations = evaluations
         self.context = context
         self.store = store

@@ -6,7 +6,7 @@ extension SyncEngine {
     public func runChangePass(dryRun: Bool = false) async throws -> PassResult {
         let cursor = try state.cursor()
         let waiting = try state.outbox().filter { !$0.isHeld }.map(\.profileID)
-        let read = try source.read(after: cursor, changeLimit: options.changeLimit) { changes in
+        let (read, evaluations) = try readEvaluating(after: cursor, changeLimit: options.changeLimit) { changes in
             !changes.isEmpty || !waiting.isEmpty
         }
         if let gap = changeLogGap(read.bounds, cursor: cursor) {
@@ -33,7 +33,7 @@ extension SyncEngine {
         let scope = affected.union(waiting)
         var result = try await settle(
             scope: scope,
-            snapshot: snapshot,
+            evaluations: evaluations,
             settings: settings,
             memberGroup: memberGroup,
             dryRun: dryRun
@@ -68,7 +68,7 @@ extension SyncEngine {
     }
 
     /// The individuals a set of changes may affect: the changed profiles themselves, and everyone
-    /// related to a changed organization.
+    /// related to a changed organization. The snapshot needs only the organizations.
     func affectedProfiles(by changes: [ProfileChange], in snapshot: SourceSnapshot) -> Set<Int> {
         var affected = Set<Int>()
         for change in changes {
@@ -83,7 +83,7 @@ extension SyncEngine {
     /// Plans and writes the outbox's profiles, looking up in the store only what the plan needs.
     func settle(
         scope requested: Set<Int>,
-        snapshot: SourceSnapshot,
+        evaluations: ProfileEvaluations,
         settings: SyncSettings,
         memberGroup: Int,
         dryRun: Bool
@@ -92,7 +92,6 @@ extension SyncEngine {
         result.isDryRun = dryRun
         let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
-        let evaluations = rules(for: settings).evaluateAll(snapshot)
         let context = try planContext(settings, memberGroup: memberGroup)
         let scope = widenedScope(requested, evaluations: evaluations, context: context)
         let view = try await lookups(for: scope, evaluations: evaluations, context: context)
@@ -122,7 +121,7 @@ extension SyncEngine {
 
     /// Adds the profiles competing for the same emails as the requested ones (the wanted email, and
     /// the email their customer had), so that a freed or contested email is settled in this pass.
-    func widenedScope(_ scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) -> Set<Int> {
+    func widenedScope(_ scope: Set<Int>, evaluations: ProfileEvaluations, context: PlanContext) -> Set<Int> {
         var keys = Set<String>()
         for id in scope {
             if let key = evaluations[id]?.wantedEmailKey { keys.insert(key) }
@@ -138,7 +137,7 @@ extension SyncEngine {
     }
 
     /// Looks up in the store the emails and customers the plan for `scope` depends on.
-    func lookups(for scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) async throws
+    func lookups(for scope: Set<Int>, evaluations: ProfileEvaluations, context: PlanContext) async throws
         -> StoreView
     {
         var emails = Set<String>()

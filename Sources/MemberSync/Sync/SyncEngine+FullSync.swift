@@ -13,10 +13,10 @@ extension SyncEngine {
         try await verifyGroups(settings, refresh: true, dryRun: dryRun)
         var view = try await listAllCustomers()
         let context = try planContext(settings, memberGroup: evaluated.memberGroup, includeLastSent: false)
-        let scope = Set(evaluated.evaluations.keys).union(context.links.keys)
+        let scope = Set(evaluated.evaluations.profileIDs).union(context.links.keys)
         let plan = SyncPlanner(evaluations: evaluated.evaluations, context: context, store: view).plan(scope: scope)
         let profileCount = evaluated.evaluations.count
-        evaluated.evaluations = [:]  // the plan holds what the writes need
+        evaluated.evaluations = ProfileEvaluations([])  // the plan holds what the writes need
         result.plan = plan
         result.counts.evaluated = profileCount
         result.counts.unchanged = plan.unchanged
@@ -57,17 +57,15 @@ extension SyncEngine {
         return result
     }
 
-    /// MC Trade's side of a full sync: every profile evaluated. The snapshot is let go on return, before
-    /// the store is listed, so that the two are never held at once.
+    /// MC Trade's side of a full sync: every profile evaluated as it is read, none of them kept.
     func readAndEvaluate() throws -> EvaluatedSource {
-        let read = try source.read(after: Int64.max, changeLimit: 0) { _ in true }
-        let snapshot = read.snapshot!
-        let (settings, memberGroup) = try completeSettings(snapshot.settings)
+        let (read, evaluations) = try readEvaluating(after: Int64.max, changeLimit: 0) { _ in true }
+        let (settings, memberGroup) = try completeSettings(read.snapshot!.settings)
         return EvaluatedSource(
             bounds: read.bounds,
             settings: settings,
             memberGroup: memberGroup,
-            evaluations: rules(for: settings).evaluateAll(snapshot)
+            evaluations: evaluations
         )
     }
 
@@ -158,6 +156,6 @@ struct EvaluatedSource {
     var bounds: ChangeLogBounds
     var settings: SyncSettings
     var memberGroup: Int
-    /// Every profile's evaluation, by profile id.
-    var evaluations: [Int: ProfileEvaluation]
+    /// Every profile's evaluation.
+    var evaluations: ProfileEvaluations
 }

@@ -133,6 +133,28 @@ public actor SyncEngine {
         )
     }
 
+    /// Reads MC Trade like `MCTradeSource.read`, evaluating every profile as it is read instead of
+    /// keeping it: the snapshot returned holds the organizations, relationships and settings. With
+    /// incomplete settings nothing is evaluated (the caller's `completeSettings` says why).
+    func readEvaluating(after cursor: Int64, changeLimit: Int, includeSnapshot: ([ProfileChange]) -> Bool) throws
+        -> (read: SourceRead, evaluations: ProfileEvaluations)
+    {
+        var evaluations: [ProfileEvaluation] = []
+        var rules: MembershipRules?
+        var settingsChecked = false
+        let read = try source.read(after: cursor, changeLimit: changeLimit, includeSnapshot: includeSnapshot) {
+            profile,
+            snapshot in
+            if !settingsChecked {
+                settingsChecked = true
+                rules = (try? completeSettings(snapshot.settings)).map { self.rules(for: $0.0) }
+            }
+            guard let rules else { return }
+            evaluations.append(rules.evaluate(profile, in: snapshot))
+        }
+        return (read, ProfileEvaluations(evaluations))
+    }
+
     /// Checks sync-rules' "incomplete settings" conditions that need no store request.
     func completeSettings(_ settings: SyncSettings?) throws -> (SyncSettings, memberGroup: Int) {
         guard let settings else {
