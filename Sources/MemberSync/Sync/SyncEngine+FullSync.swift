@@ -9,6 +9,7 @@ extension SyncEngine {
         let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
         var evaluated = try readAndEvaluate()
+        FreedMemory.release()  // the rows read and dropped, before the listing fills the heap again
         let settings = evaluated.settings
         try await verifyGroups(settings, refresh: true, dryRun: dryRun)
         var view = try await listAllCustomers()
