@@ -11,13 +11,15 @@ struct ChildUsage: Sendable {
     var wallSeconds: Double
     /// User plus system CPU time.
     var cpuSeconds: Double
-    /// Peak resident memory.
+    /// Peak resident memory (the largest `VmHWM` seen while it ran).
     var maxResidentBytes: Int
 }
 
 /// A child process started with `posix_spawn` and reaped with `wait4`, so that its own CPU time and peak
 /// memory are known: `getrusage(RUSAGE_CHILDREN)` would mix every child, and Foundation's `Process`
-/// reaps its children itself.
+/// reaps its children itself. The peak memory is the child's `VmHWM`, read every 10 ms while it runs:
+/// `ru_maxrss` would not do, because Linux carries the high-water mark of the memory a process had
+/// before `exec` into it, and a child spawned from this process starts out in this process's memory.
 final class SpawnedProcess: Sendable {
     let pid: pid_t
     let name: String
@@ -59,7 +61,13 @@ final class SpawnedProcess: Sendable {
     private func waitBlocking() -> ChildUsage {
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        var peakKiB = 0
+        while true {
+            peakKiB = max(peakKiB, Self.highWaterKiB(of: pid) ?? 0)
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
+            if reaped == pid || (reaped == -1 && errno != EINTR) { break }
+            usleep(10_000)
+        }
         let wall = ContinuousClock.now - started
         let signal = status & 0x7f
         let exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
@@ -67,8 +75,15 @@ final class SpawnedProcess: Sendable {
             exitStatus: exitStatus,
             wallSeconds: wall.seconds,
             cpuSeconds: Self.seconds(usage.ru_utime) + Self.seconds(usage.ru_stime),
-            maxResidentBytes: usage.ru_maxrss * 1024
+            maxResidentBytes: peakKiB * 1024
         )
+    }
+
+    /// `VmHWM` of a running process, in KiB, from `/proc/PID/status`.
+    private static func highWaterKiB(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
     }
 
     private static func seconds(_ time: timeval) -> Double {

@@ -3,6 +3,7 @@ import Foundation
 /// `membersync run`: the service, under systemd or on a terminal.
 enum RunCommand {
     static func run(_ words: [String]) async throws -> Int32 {
+        FreedMemory.useOneArena()
         let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
         guard arguments.positional.isEmpty else {
             throw UsageError("run takes no arguments, got '\(arguments.positional.joined(separator: " "))'")

@@ -18,7 +18,8 @@ public struct StoreView: Sendable {
             customerIDsByEmailKey[old.record.emailKey]?.removeAll { $0 == customer.id }
         }
         customersByID[customer.id] = customer
-        customerIDsByEmailKey[customer.record.emailKey, default: []].append(customer.id)
+        let key = EmailAddress.sharingStorage(customer.record.emailKey, with: customer.record.email)
+        customerIDsByEmailKey[key, default: []].append(customer.id)
     }
 
     /// Customers holding this email key, lowest id first.
@@ -60,6 +61,14 @@ public struct PlanContext: Sendable {
         var groups: Set<Int> = [memberGroupID]
         if let nonmemberGroupID { groups.insert(nonmemberGroupID) }
         return groups
+    }
+}
+
+extension EmailAddress {
+    /// The comparison key, as the email itself when they are equal (most emails are typed lower-case),
+    /// so that an index keyed by it shares the email's storage instead of holding a second copy.
+    static func sharingStorage(_ key: String, with email: String) -> String {
+        key == email ? email : key
     }
 }
 

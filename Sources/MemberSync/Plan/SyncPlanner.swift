@@ -5,7 +5,7 @@
 /// scope); only profiles in `scope` are acted on. A full sync passes every profile as scope and a
 /// complete store view, which also enables removing strangers from the managed groups.
 public struct SyncPlanner: Sendable {
-    public let evaluations: [Int: ProfileEvaluation]
+    public let evaluations: ProfileEvaluations
     public let context: PlanContext
     public let store: StoreView
     let customerOwners: [Int: Int]
@@ -13,6 +13,10 @@ public struct SyncPlanner: Sendable {
     private(set) var claims: [String: [Int]]
 
     public init(evaluations: [Int: ProfileEvaluation], context: PlanContext, store: StoreView) {
+        self.init(evaluations: ProfileEvaluations(evaluations), context: context, store: store)
+    }
+
+    public init(evaluations: ProfileEvaluations, context: PlanContext, store: StoreView) {
         self.evaluations = evaluations
         self.context = context
         self.store = store
@@ -21,7 +25,8 @@ public struct SyncPlanner: Sendable {
         self.customerOwners = owners
         self.claims = [:]
         for evaluation in evaluations.values where isClaimant(evaluation) {
-            if let key = evaluation.wantedEmailKey { claims[key, default: []].append(evaluation.profileID) }
+            guard let key = evaluation.wantedEmailKey, let email = evaluation.record?.email else { continue }
+            claims[EmailAddress.sharingStorage(key, with: email), default: []].append(evaluation.profileID)
         }
     }
 
@@ -208,7 +213,8 @@ public struct SyncPlanner: Sendable {
 
     /// Customers in a managed group whose profile (if any) section 1 gives no group: a full sync only.
     func planStrangers(into builder: inout PlanBuilder) {
-        for customer in store.customersByID.values.sorted(by: { $0.id < $1.id }) {
+        for customerID in store.customersByID.keys.sorted() {
+            let customer = store.customersByID[customerID]!
             guard context.managedGroups.contains(customer.record.customerGroupID), !builder.isClaimed(customer.id)
             else { continue }
             if let owner = customerOwners[customer.id], evaluations[owner]?.groupID != nil { continue }

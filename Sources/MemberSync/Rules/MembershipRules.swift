@@ -40,31 +40,28 @@ public struct MembershipRules: Sendable {
             record: nil,
             problems: [],
             noGroupReason: nil,
-            explanation: "",
+            explanationBasis: .organization,
             isMainContactOfMemberOrganization: false,
             isOrganization: profile.kind != .individual
         )
-        guard profile.kind == .individual else {
-            evaluation.explanation = "organizations are never uploaded: every store customer is a person"
-            return evaluation
-        }
+        guard profile.kind == .individual else { return evaluation }
         guard isLive(profile) else {
             evaluation.noGroupReason = .notLive
-            evaluation.explanation = notLiveExplanation(profile)
+            evaluation.explanationBasis = profile.mergedInto.map { .mergedInto($0) } ?? .status(profile.status)
             return evaluation
         }
         let ties = organizationTies(of: profile, in: snapshot)
         evaluation.isMainContactOfMemberOrganization = !ties.mainContactMemberOrgs.isEmpty
         guard let (groupID, rule) = group(for: profile, ties: ties) else {
             evaluation.noGroupReason = .noGroup
-            evaluation.explanation = noGroupExplanation(profile, ties: ties)
+            evaluation.explanationBasis = noGroupBasis(profile, ties: ties)
             return evaluation
         }
         evaluation.groupID = groupID
         evaluation.rule = rule
         evaluation.record = record(for: profile, groupID: groupID, ties: ties, in: snapshot)
         evaluation.problems = problems(of: profile)
-        evaluation.explanation = "group \(groupID): \(rule)"
+        evaluation.explanationBasis = .grouped
         return evaluation
     }
 
@@ -172,42 +169,19 @@ public struct MembershipRules: Sendable {
 
     // MARK: - Explanations
 
-    func notLiveExplanation(_ profile: Profile) -> String {
-        if let survivor = profile.mergedInto { return "not live: merged into profile \(survivor)" }
-        return "not live: status is '\(profile.status)'"
-    }
-
-    func noGroupExplanation(_ profile: Profile, ties: OrganizationTies) -> String {
-        guard settings.memberGroupID != nil else {
-            return "not uploaded: the settings are incomplete: no member group is chosen"
-        }
-        var reasons: [String] = []
-        if profile.isMember {
-            if let expiry = profile.memberExpiresOn, CalendarDay(expiry) == nil {
-                reasons.append("member_expires_on '\(expiry)' is not a YYYY-MM-DD date, so it counts as expired")
-            } else {
-                reasons.append("membership expired on \(profile.memberExpiresOn ?? "?") (grace \(graceDays) days)")
-            }
-        } else {
-            reasons.append("not a member")
-        }
-        if !ties.primaryMemberOrgs.isEmpty && !settings.includePrimaryRelated {
-            reasons.append(
-                "primary member organization \(ties.primaryMemberOrgs[0]) but include_primary_related is off"
+    func noGroupBasis(_ profile: Profile, ties: OrganizationTies) -> ExplanationBasis {
+        guard settings.memberGroupID != nil else { return .noMemberGroup }
+        return .noGroup(
+            NoGroupFacts(
+                isMember: profile.isMember,
+                memberExpiresOn: profile.memberExpiresOn,
+                graceDays: graceDays,
+                primaryMemberOrganization: ties.primaryMemberOrgs.first,
+                mainContactMemberOrganization: ties.mainContactMemberOrgs.first,
+                includePrimaryRelated: settings.includePrimaryRelated,
+                includeMainContacts: settings.includeMainContacts,
+                includeIndividualNonmembers: settings.includeIndividualNonmembers
             )
-        }
-        if !ties.mainContactMemberOrgs.isEmpty && !settings.includeMainContacts {
-            reasons.append("main contact of \(ties.mainContactMemberOrgs[0]) but include_main_contacts is off")
-        }
-        if ties.primaryMemberOrgs.isEmpty && ties.mainContactMemberOrgs.isEmpty {
-            reasons.append(
-                settings.includeIndividualNonmembers
-                    ? "no non-member group is chosen" : "no primary or main-contact member organization"
-            )
-            if !settings.includeIndividualNonmembers { reasons.append("include_individual_nonmembers is off") }
-        } else if settings.includeIndividualNonmembers {
-            reasons.append("tied to a member organization, so not an individual non-member")
-        }
-        return "not uploaded: " + reasons.joined(separator: "; ")
+        )
     }
 }

@@ -39,11 +39,25 @@ public struct ProfileEvaluation: Sendable {
     public var problems: [FieldProblem]
     /// Why section 1 gives no group: `notLive` or `noGroup` (nil for organizations, which are never people).
     public var noGroupReason: ReasonCode?
-    /// Plain words for `explain`: the decision and what decided it.
-    public var explanation: String
+    /// What `explanation` is built from (the text itself is built only when asked for).
+    var explanationBasis: ExplanationBasis
     /// Main contact of a member organization, whatever the settings (a tie-break for duplicate emails).
     public var isMainContactOfMemberOrganization: Bool
     public var isOrganization: Bool
+
+    /// Plain words for `explain` and the report: the decision and what decided it.
+    public var explanation: String {
+        switch explanationBasis {
+        case .organization: return "organizations are never uploaded: every store customer is a person"
+        case .mergedInto(let survivor): return "not live: merged into profile \(survivor)"
+        case .status(let status): return "not live: status is '\(status)'"
+        case .noMemberGroup: return "not uploaded: the settings are incomplete: no member group is chosen"
+        case .noGroup(let facts): return facts.explanation
+        case .grouped:
+            guard let groupID, let rule else { return "" }
+            return "group \(groupID): \(rule)"
+        }
+    }
 
     /// In a group, with a well-formed email and both names.
     public var isUploadable: Bool { groupID != nil && problems.isEmpty }

@@ -1,27 +1,67 @@
 import SQLiteDB
 
 extension MCTradeSource {
+    static let profileColumns = """
+        SELECT profile_id, kind, status, merged_into, is_member, membership_level, member_expires_on,
+               first_name, last_name, org_name, email, phone, updated_at
+        FROM profiles
+        """
+
     /// Reads profiles, relationships and settings, turning odd values into defaults and noting them.
     func readSnapshot(_ database: Database) throws -> SourceSnapshot {
         var problems: [Int: [String]] = [:]
         var profiles: [Int: Profile] = [:]
-        try database.forEachRow(
-            """
-            SELECT profile_id, kind, status, merged_into, is_member, membership_level, member_expires_on,
-                   first_name, last_name, org_name, email, phone, updated_at
-            FROM profiles
-            """
-        ) { row in
+        try database.forEachRow(Self.profileColumns) { row in
             guard let id = row.int(0) else { return }
             profiles[id] = profile(from: row, id: id, problems: &problems)
         }
+        let relationships = try readRelationships(database, problems: &problems)
+        return SourceSnapshot(
+            profiles: profiles,
+            relationships: relationships,
+            settings: try readSettings(database),
+            readProblems: problems
+        )
+    }
+
+    /// Reads the organizations, relationships and settings into a snapshot, then hands every profile
+    /// (organizations too) to `visit` with that snapshot, one row at a time, keeping none of the others.
+    func readSnapshot(_ database: Database, visiting visit: (Profile, SourceSnapshot) -> Void) throws
+        -> SourceSnapshot
+    {
+        var organizations: [Int: Profile] = [:]
+        // Any kind that is not text may still read as `organization`; the kind is decided below as always.
+        try database.forEachRow(Self.profileColumns + " WHERE kind = 'organization' OR typeof(kind) != 'text'") {
+            row in
+            var ignored: [Int: [String]] = [:]
+            guard let id = row.int(0) else { return }
+            let profile = profile(from: row, id: id, problems: &ignored)
+            if profile.kind == .organization { organizations[id] = profile }
+        }
+        var problems: [Int: [String]] = [:]
+        let relationships = try readRelationships(database, problems: &problems)
+        var snapshot = SourceSnapshot(
+            profiles: organizations,
+            relationships: relationships,
+            settings: try readSettings(database)
+        )
+        try database.forEachRow(Self.profileColumns) { row in
+            guard let id = row.int(0) else { return }
+            visit(profile(from: row, id: id, problems: &problems), snapshot)
+        }
+        snapshot.readProblems = problems
+        return snapshot
+    }
+
+    /// Every relationship row, the first of duplicate (individual, organization) pairs only.
+    func readRelationships(_ database: Database, problems: inout [Int: [String]]) throws -> [Relationship] {
         var relationships: [Relationship] = []
-        var seen = Set<[Int]>()
+        var seen = Set<RelationshipPair>()
         try database.forEachRow(
             "SELECT individual_id, organization_id, relation_type, is_primary, is_main_contact FROM relationships"
         ) { row in
             guard let individual = row.int(0), let organization = row.int(1) else { return }
-            guard seen.insert([individual, organization]).inserted else {
+            guard seen.insert(RelationshipPair(individual: individual, organization: organization)).inserted else {
                 problems[individual, default: []].append("duplicate relationship row to \(organization)")
                 return
             }
@@ -35,12 +75,7 @@ extension MCTradeSource {
                 )
             )
         }
-        return SourceSnapshot(
-            profiles: profiles,
-            relationships: relationships,
-            settings: try readSettings(database),
-            readProblems: problems
-        )
+        return relationships
     }
 
     func profile(from row: Row, id: Int, problems: inout [Int: [String]]) -> Profile {
@@ -87,4 +122,10 @@ extension MCTradeSource {
             updatedAt: row.string(6)
         )
     }
+}
+
+/// An (individual, organization) pair, to find duplicate relationship rows without an array per row.
+struct RelationshipPair: Hashable {
+    var individual: Int
+    var organization: Int
 }

@@ -69,6 +69,29 @@ public struct MCTradeSource: Sendable {
         }
     }
 
+    /// Like `read(after:changeLimit:includeSnapshot:)`, but without keeping the individuals: every
+    /// profile is handed to `visit` with a snapshot of the organizations, relationships and settings,
+    /// which is what the rules need, and the snapshot returned holds only those (`profiles` are the
+    /// organizations).
+    public func read(
+        after cursor: Int64,
+        changeLimit: Int = 10_000,
+        includeSnapshot: ([ProfileChange]) -> Bool,
+        visiting visit: (Profile, SourceSnapshot) -> Void
+    ) throws -> SourceRead {
+        let database = try open()
+        do {
+            return try database.withTransaction(.deferred) {
+                let bounds = try readBounds(database)
+                let changes = try readChanges(database, after: cursor, limit: changeLimit)
+                let snapshot = includeSnapshot(changes) ? try readSnapshot(database, visiting: visit) : nil
+                return SourceRead(bounds: bounds, changes: changes, snapshot: snapshot)
+            }
+        } catch let error as SQLiteError {
+            throw classify(error)
+        }
+    }
+
     /// Reads only the snapshot.
     public func readSnapshot() throws -> SourceSnapshot {
         try read(after: Int64.max, changeLimit: 0, includeSnapshot: { _ in true }).snapshot!

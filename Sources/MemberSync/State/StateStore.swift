@@ -89,13 +89,18 @@ public final class StateStore {
     /// Customer id → the record the store last accepted.
     public func lastSentRecords() throws -> [Int: CustomerRecord] {
         var records: [Int: CustomerRecord] = [:]
+        try forEachLastSent { id, record in records[id] = record }
+        return records
+    }
+
+    /// Calls `body` with every customer id and the record the store last accepted, one row at a time.
+    public func forEachLastSent(_ body: (Int, CustomerRecord) throws -> Void) throws {
         try database.forEachRow(
             "SELECT customer_id, email, first_name, last_name, company, phone, customer_group_id FROM sent_records"
         ) { row in
             guard let id = row.int(0) else { return }
-            records[id] = Self.record(from: row, offset: 1)
+            try body(id, Self.record(from: row, offset: 1))
         }
-        return records
     }
 
     public func lastSent(customerID: Int) throws -> (record: CustomerRecord, sentAt: String)? {

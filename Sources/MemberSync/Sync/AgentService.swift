@@ -99,6 +99,7 @@ public final class AgentService: Sendable {
                 await afterPass(nil)
             }
             await writeMetrics()
+            FreedMemory.release()
             if signal.takeReloadRequest() { reload() }
             await signal.sleep(for: backoff)
         }

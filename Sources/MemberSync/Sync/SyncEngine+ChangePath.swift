@@ -6,7 +6,7 @@ extension SyncEngine {
     public func runChangePass(dryRun: Bool = false, force: Bool = false) async throws -> PassResult {
         let cursor = try state.cursor()
         let waiting = try state.outbox().filter { !$0.isHeld }.map(\.profileID)
-        let read = try source.read(after: cursor, changeLimit: options.changeLimit) { changes in
+        let (read, evaluations) = try readEvaluating(after: cursor, changeLimit: options.changeLimit) { changes in
             !changes.isEmpty || !waiting.isEmpty
         }
         if let gap = changeLogGap(read.bounds, cursor: cursor) {
@@ -33,7 +33,7 @@ extension SyncEngine {
         let scope = affected.union(waiting)
         var result = try await settle(
             scope: scope,
-            snapshot: snapshot,
+            evaluations: evaluations,
             settings: settings,
             memberGroup: memberGroup,
             dryRun: dryRun,
@@ -71,7 +71,7 @@ extension SyncEngine {
     }
 
     /// The individuals a set of changes may affect: the changed profiles themselves, and everyone
-    /// related to a changed organization.
+    /// related to a changed organization. The snapshot needs only the organizations.
     func affectedProfiles(by changes: [ProfileChange], in snapshot: SourceSnapshot) -> Set<Int> {
         var affected = Set<Int>()
         for change in changes {
@@ -86,7 +86,7 @@ extension SyncEngine {
     /// Plans and writes the outbox's profiles, looking up in the store only what the plan needs.
     func settle(
         scope requested: Set<Int>,
-        snapshot: SourceSnapshot,
+        evaluations: ProfileEvaluations,
         settings: SyncSettings,
         memberGroup: Int,
         dryRun: Bool,
@@ -96,7 +96,6 @@ extension SyncEngine {
         result.isDryRun = dryRun
         let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
-        let evaluations = rules(for: settings).evaluateAll(snapshot)
         let context = try planContext(settings, memberGroup: memberGroup)
         let scope = widenedScope(requested, evaluations: evaluations, context: context)
         let view = try await lookups(for: scope, evaluations: evaluations, context: context)
@@ -121,7 +120,11 @@ extension SyncEngine {
         }
         var counts = result.counts
         let failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
-        result.followUp = try enqueueProfilesWaitingForFreedEmails(plan, evaluations: evaluations, failed: failed)
+        result.followUp = try enqueueProfilesWaitingForFreedEmails(
+            plan,
+            waiting: profilesWaitingForEmails(plan, evaluations: evaluations),
+            failed: failed
+        )
         try state.setMeta(MetaKey.writesStopped, nil)
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
@@ -133,27 +136,33 @@ extension SyncEngine {
         return result
     }
 
-    /// Profiles that this plan reported as waiting for an email (`email_conflict`, `duplicate_email`)
-    /// whose holder just moved to another email: put back in the outbox, so that the next pass gives
-    /// them the freed email instead of leaving it to the next full sync. Returns them.
+    /// The emails that profiles of this plan wait for (reported `email_conflict` or `duplicate_email`),
+    /// by comparison key. Taken before the evaluations are let go.
+    func profilesWaitingForEmails(_ plan: SyncPlan, evaluations: ProfileEvaluations) -> [String: Set<Int>] {
+        var waiting: [String: Set<Int>] = [:]
+        for entry in plan.reports where entry.code == .emailConflict || entry.code == .duplicateEmail {
+            if let key = evaluations[entry.profileID]?.wantedEmailKey { waiting[key, default: []].insert(entry.profileID) }
+        }
+        return waiting
+    }
+
+    /// Profiles waiting for an email that this pass freed (its holder moved to another email): put
+    /// back in the outbox, so that the next pass gives them the email instead of leaving it to the
+    /// next full sync. Returns them.
     func enqueueProfilesWaitingForFreedEmails(
         _ plan: SyncPlan,
-        evaluations: [Int: ProfileEvaluation],
+        waiting: [String: Set<Int>],
         failed: Set<Int>
     ) throws -> Set<Int> {
-        var freed = Set<String>()
+        guard !waiting.isEmpty else { return [] }
+        var released = Set<Int>()
         for update in plan.updates where update.needsWrite {
             guard let previous = update.previous, previous.emailKey != update.record.emailKey else { continue }
             if let profile = update.profileID, failed.contains(profile) { continue }
-            freed.insert(previous.emailKey)
+            released.formUnion(waiting[previous.emailKey] ?? [])
         }
-        guard !freed.isEmpty else { return [] }
-        let waiting = Set(
-            plan.reports.filter { $0.code == .emailConflict || $0.code == .duplicateEmail }.map(\.profileID)
-                .filter { evaluations[$0]?.wantedEmailKey.map(freed.contains) ?? false }
-        )
-        if !waiting.isEmpty { try state.enqueue(profileIDs: waiting, changeID: nil) }
-        return waiting
+        if !released.isEmpty { try state.enqueue(profileIDs: released, changeID: nil) }
+        return released
     }
 
     /// The full sync's removal rail, applied to a change pass: a bulk edit or a broken import in MC Trade
@@ -188,7 +197,7 @@ extension SyncEngine {
 
     /// Adds the profiles competing for the same emails as the requested ones (the wanted email, and
     /// the email their customer had), so that a freed or contested email is settled in this pass.
-    func widenedScope(_ scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) -> Set<Int> {
+    func widenedScope(_ scope: Set<Int>, evaluations: ProfileEvaluations, context: PlanContext) -> Set<Int> {
         var keys = Set<String>()
         for id in scope {
             if let key = evaluations[id]?.wantedEmailKey { keys.insert(key) }
@@ -204,7 +213,7 @@ extension SyncEngine {
     }
 
     /// Looks up in the store the emails and customers the plan for `scope` depends on.
-    func lookups(for scope: Set<Int>, evaluations: [Int: ProfileEvaluation], context: PlanContext) async throws
+    func lookups(for scope: Set<Int>, evaluations: ProfileEvaluations, context: PlanContext) async throws
         -> StoreView
     {
         var emails = Set<String>()

@@ -8,28 +8,32 @@ extension SyncEngine {
         result.isDryRun = dryRun
         let started = ContinuousClock.now
         let requestsBefore = await requestTotal()
-        let read = try source.read(after: Int64.max, changeLimit: 0) { _ in true }
-        let snapshot = read.snapshot!
-        let (settings, memberGroup) = try completeSettings(snapshot.settings)
+        var evaluated = try readAndEvaluate()
+        FreedMemory.release()  // the rows read and dropped, before the listing fills the heap again
+        let settings = evaluated.settings
         try await verifyGroups(settings, refresh: true, dryRun: dryRun)
-        let customers = try await listAllCustomers()
-        let evaluations = rules(for: settings).evaluateAll(snapshot)
-        let context = try planContext(settings, memberGroup: memberGroup)
-        let scope = Set(snapshot.profiles.keys).union(context.links.keys)
-        let view = StoreView(customers: customers, isComplete: true)
-        let plan = SyncPlanner(evaluations: evaluations, context: context, store: view).plan(scope: scope)
+        var view = try await listAllCustomers()
+        let context = try planContext(settings, memberGroup: evaluated.memberGroup, includeLastSent: false)
+        let scope = Set(evaluated.evaluations.profileIDs).union(context.links.keys)
+        let plan = SyncPlanner(evaluations: evaluated.evaluations, context: context, store: view).plan(scope: scope)
+        let profileCount = evaluated.evaluations.count
+        let waiting = profilesWaitingForEmails(plan, evaluations: evaluated.evaluations)
+        evaluated.evaluations = ProfileEvaluations([])  // the plan holds what the writes need
         result.plan = plan
-        result.counts.evaluated = snapshot.profiles.count
+        result.counts.evaluated = profileCount
         result.counts.unchanged = plan.unchanged
         result.counts.notUploaded = Set(plan.reports.filter { !$0.code.isFailure }.map(\.profileID)).count
-        if let refusal = safetyRefusal(plan, snapshot: snapshot, context: context, view: view), !force {
+        if let refusal = safetyRefusal(plan, profileCount: profileCount, context: context, view: view),
+            !force
+        {
             result.outcome = .refused
             result.messages.append(refusal)
             if !dryRun { try recordRefusal(refusal, counts: result.counts) }
             return result
         }
         guard !dryRun else { return result }
-        try begin(read: read, customers: customers, context: context)
+        try begin(bounds: evaluated.bounds, view: view, context: context)
+        view = StoreView(isComplete: true)  // not needed by the writes
         let runID = try state.startRun(kind: "full")
         try state.replaceReport(for: nil, with: plan.reports)
         var counts = result.counts
@@ -47,7 +51,7 @@ extension SyncEngine {
                 try state.completeOutbox(profileID: entry.profileID)
             }
         }
-        result.followUp = try enqueueProfilesWaitingForFreedEmails(plan, evaluations: evaluations, failed: failed)
+        result.followUp = try enqueueProfilesWaitingForFreedEmails(plan, waiting: waiting, failed: failed)
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
@@ -56,22 +60,37 @@ extension SyncEngine {
         return result
     }
 
-    /// Every store customer, page by page (250 a page).
-    func listAllCustomers() async throws -> [StoreCustomer] {
-        var customers: [StoreCustomer] = []
+    /// MC Trade's side of a full sync: every profile evaluated as it is read, none of them kept.
+    func readAndEvaluate() throws -> EvaluatedSource {
+        let (read, evaluations) = try readEvaluating(after: Int64.max, changeLimit: 0) { _ in true }
+        let (settings, memberGroup) = try completeSettings(read.snapshot!.settings)
+        return EvaluatedSource(
+            bounds: read.bounds,
+            settings: settings,
+            memberGroup: memberGroup,
+            evaluations: evaluations
+        )
+    }
+
+    /// Every store customer, page by page (250 a page), indexed as they come.
+    func listAllCustomers() async throws -> StoreView {
+        var view = StoreView(isComplete: true)
         var cursor: String?
         repeat {
             let page = try await store.listCustomers(after: cursor, groupIDs: nil, limit: 250)
-            customers.append(contentsOf: page.customers)
+            for var customer in page.customers {
+                customer.dateModified = nil
+                view.insert(customer)
+            }
             cursor = page.nextCursor
         } while cursor != nil
-        return customers
+        return view
     }
 
     /// A reason not to write: MC Trade yielded nobody while links exist, or too many linked customers
     /// would leave their group at once (a broken read looks exactly like everyone leaving).
-    func safetyRefusal(_ plan: SyncPlan, snapshot: SourceSnapshot, context: PlanContext, view: StoreView) -> String? {
-        if snapshot.profiles.isEmpty && !context.links.isEmpty {
+    func safetyRefusal(_ plan: SyncPlan, profileCount: Int, context: PlanContext, view: StoreView) -> String? {
+        if profileCount == 0 && !context.links.isEmpty {
             return "MC Trade yielded no profiles while \(context.links.count) profiles are linked to store "
                 + "customers; refusing to move them all out of their groups (use --force if this is intended)"
         }
@@ -92,23 +111,23 @@ extension SyncEngine {
 
     /// Marks the full sync as owed until it finishes, moves the cursor to the snapshot's end (the full
     /// sync covers every change read so far) and refreshes the last known records from the listing.
-    func begin(read: SourceRead, customers: [StoreCustomer], context: PlanContext) throws {
-        let byID = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    func begin(bounds: ChangeLogBounds, view: StoreView, context: PlanContext) throws {
         try state.transaction {
             try state.setMeta(MetaKey.fullSyncNeeded, try state.meta(MetaKey.fullSyncNeeded) ?? "interrupted full sync")
             try state.setMeta(MetaKey.lastFullSyncStarted, ISO8601.string(from: now()))
-            let highest = max(read.bounds.highest ?? 0, read.bounds.sequence ?? 0)
-            try state.setCursor(highest)
+            try state.setCursor(max(bounds.highest ?? 0, bounds.sequence ?? 0))
+            // Customers whose last known record is exactly what the listing shows (email case included).
+            var current = Set<Int>()
+            try state.forEachLastSent { customerID, record in
+                guard let listed = view.customersByID[customerID]?.record else { return }
+                if record == listed && record.email == listed.email { current.insert(customerID) }
+            }
             for customerID in context.links.values {
-                guard let customer = byID[customerID] else {
+                guard let customer = view.customersByID[customerID] else {
                     try state.forgetSent(customerID: customerID)
                     continue
                 }
-                if context.lastSent[customerID].map({ $0 == customer.record && $0.email == customer.record.email })
-                    != true
-                {
-                    try state.recordSent(customer.record, customerID: customerID)
-                }
+                if !current.contains(customerID) { try state.recordSent(customer.record, customerID: customerID) }
             }
         }
     }
@@ -135,4 +154,13 @@ extension SyncEngine {
         try state.setMeta(MetaKey.passRefused, message)
         logger.error("full sync refused", metadata: ["reason": "\(message)"])
     }
+}
+
+/// MC Trade's side of a full sync, without the snapshot it was evaluated from.
+struct EvaluatedSource {
+    var bounds: ChangeLogBounds
+    var settings: SyncSettings
+    var memberGroup: Int
+    /// Every profile's evaluation.
+    var evaluations: ProfileEvaluations
 }

@@ -144,6 +144,28 @@ public actor SyncEngine {
         )
     }
 
+    /// Reads MC Trade like `MCTradeSource.read`, evaluating every profile as it is read instead of
+    /// keeping it: the snapshot returned holds the organizations, relationships and settings. With
+    /// incomplete settings nothing is evaluated (the caller's `completeSettings` says why).
+    func readEvaluating(after cursor: Int64, changeLimit: Int, includeSnapshot: ([ProfileChange]) -> Bool) throws
+        -> (read: SourceRead, evaluations: ProfileEvaluations)
+    {
+        var evaluations: [ProfileEvaluation] = []
+        var rules: MembershipRules?
+        var settingsChecked = false
+        let read = try source.read(after: cursor, changeLimit: changeLimit, includeSnapshot: includeSnapshot) {
+            profile,
+            snapshot in
+            if !settingsChecked {
+                settingsChecked = true
+                rules = (try? completeSettings(snapshot.settings)).map { self.rules(for: $0.0) }
+            }
+            guard let rules else { return }
+            evaluations.append(rules.evaluate(profile, in: snapshot))
+        }
+        return (read, ProfileEvaluations(evaluations))
+    }
+
     /// Checks sync-rules' "incomplete settings" conditions that need no store request.
     func completeSettings(_ settings: SyncSettings?) throws -> (SyncSettings, memberGroup: Int) {
         guard let settings else {
@@ -180,7 +202,9 @@ public actor SyncEngine {
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
-    func planContext(_ settings: SyncSettings, memberGroup: Int) throws -> PlanContext {
+    /// The links, held records and (unless `includeLastSent` is false, for a planner given a complete
+    /// listing, which never consults them) the records last sent.
+    func planContext(_ settings: SyncSettings, memberGroup: Int, includeLastSent: Bool = true) throws -> PlanContext {
         var held: [Int: String] = [:]
         for entry in try state.outbox() where entry.isHeld {
             if let fingerprint = entry.heldFingerprint { held[entry.profileID] = fingerprint }
@@ -190,7 +214,7 @@ public actor SyncEngine {
             nonmemberGroupID: settings.nonmemberGroupID,
             enforceGroups: options.enforceGroups,
             links: try state.links(),
-            lastSent: try state.lastSentRecords(),
+            lastSent: includeLastSent ? try state.lastSentRecords() : [:],
             heldFingerprints: held
         )
     }

@@ -20,6 +20,13 @@ struct StoreOracle {
     /// The customers that must exist, by email key, for a store the agent filled from scratch (duplicate
     /// emails settled by: member group first, then main contact of a member org, then lowest id).
     static func expectedCustomers(mctradePath: String, graceDays: Int = 0) throws -> [String: Expected] {
+        try claimants(mctradePath: mctradePath, graceDays: graceDays).compactMapValues(\.first)
+    }
+
+    /// Every profile that wants each email, best-ranked first. After a history of changes a linked
+    /// profile keeps its customer over a better-ranked newcomer (sync-rules section 3), so for a store
+    /// with history any of them may rightly hold the customer.
+    static func claimants(mctradePath: String, graceDays: Int = 0) throws -> [String: [Expected]] {
         let database = try Database(path: mctradePath, mode: .readOnly)
         let settings = try database.query("SELECT * FROM bigcommerce_settings WHERE id = 1").first!
         let memberGroup = settings.int("member_group_id")!
@@ -95,12 +102,11 @@ struct StoreOracle {
                 )
             )
         }
-        var expected: [String: Expected] = [:]
+        var claimants: [String: [Expected]] = [:]
         for candidate in candidates.sorted(by: { $0.rank < $1.rank }) {
-            let key = email(candidate.expected.email)
-            if expected[key] == nil { expected[key] = candidate.expected }
+            claimants[email(candidate.expected.email), default: []].append(candidate.expected)
         }
-        return expected
+        return claimants
     }
 
     static func email(_ text: String) -> String { TextNormalizer.trimmed(text).lowercased() }
@@ -109,7 +115,8 @@ struct StoreOracle {
     static func differences(
         store: SandboxDump,
         expected: [String: Expected],
-        managedGroups: Set<Int>
+        managedGroups: Set<Int>,
+        alternatives: [String: [Expected]] = [:]
     ) -> [String] {
         var problems: [String] = []
         var byEmail: [String: [SandboxDump.Customer]] = [:]
@@ -122,16 +129,25 @@ struct StoreOracle {
                 problems.append("profile \(want.profileID) (\(key)) has no customer")
                 continue
             }
-            let have = Expected(
-                profileID: want.profileID,
-                email: email(customer.email) == key ? want.email : customer.email,
-                firstName: customer.firstName.precomposedStringWithCanonicalMapping,
-                lastName: customer.lastName.precomposedStringWithCanonicalMapping,
-                company: customer.company.precomposedStringWithCanonicalMapping,
-                phone: customer.phone,
-                group: customer.customerGroupID
-            )
-            if have != want { problems.append("profile \(want.profileID): store has \(have), want \(want)") }
+            let candidates = alternatives[key] ?? [want]
+            let matches = candidates.contains { candidate in
+                let have = Expected(
+                    profileID: candidate.profileID,
+                    email: candidate.email,
+                    firstName: customer.firstName.precomposedStringWithCanonicalMapping,
+                    lastName: customer.lastName.precomposedStringWithCanonicalMapping,
+                    company: customer.company.precomposedStringWithCanonicalMapping,
+                    phone: customer.phone,
+                    group: customer.customerGroupID
+                )
+                return have == candidate
+            }
+            if !matches {
+                problems.append(
+                    "email \(key): store has \(customer.firstName) \(customer.lastName), \(customer.company), "
+                        + "\(customer.phone), group \(customer.customerGroupID); want one of \(candidates)"
+                )
+            }
         }
         for customer in store.customers where managedGroups.contains(customer.customerGroupID) {
             if expected[email(customer.email)] == nil {
