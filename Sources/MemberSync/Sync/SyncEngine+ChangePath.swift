@@ -141,7 +141,9 @@ extension SyncEngine {
     func profilesWaitingForEmails(_ plan: SyncPlan, evaluations: ProfileEvaluations) -> [String: Set<Int>] {
         var waiting: [String: Set<Int>] = [:]
         for entry in plan.reports where entry.code == .emailConflict || entry.code == .duplicateEmail {
-            if let key = evaluations[entry.profileID]?.wantedEmailKey { waiting[key, default: []].insert(entry.profileID) }
+            if let key = evaluations[entry.profileID]?.wantedEmailKey {
+                waiting[key, default: []].insert(entry.profileID)
+            }
         }
         return waiting
     }
