@@ -145,14 +145,9 @@ struct CaseEndToEndTests {
         // The service: its command line, its log and its metrics file.
         try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
         try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 1, "echo_headers": true])
-        let service = Process()
-        service.executableURL = BuiltProducts.executable("membersync")
-        service.arguments = ["run", "--config", workspace.configPath]
         let serviceLog = workspace.directory.appendingPathComponent("service.log")
         _ = FileManager.default.createFile(atPath: serviceLog.path, contents: nil)
-        service.standardError = try FileHandle(forWritingTo: serviceLog)
-        service.standardOutput = FileHandle.nullDevice
-        try service.run()
+        let service = try workspace.startMembersync("run", standardError: try FileHandle(forWritingTo: serviceLog))
         try await Task.sleep(for: .seconds(3))
         let commandLine =
             (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(service.processIdentifier)/cmdline"))) ?? Data()

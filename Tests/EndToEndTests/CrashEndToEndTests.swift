@@ -12,12 +12,7 @@ struct CrashEndToEndTests {
     /// Starts `membersync` with `words`, kills it with SIGKILL after `delay`, returns whether it was
     /// still running (false when it finished first).
     func runAndKill(_ workspace: EndToEndWorkspace, _ words: [String], after delay: TimeInterval) async throws -> Bool {
-        let process = Process()
-        process.executableURL = BuiltProducts.executable("membersync")
-        process.arguments = words + ["--config", workspace.configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try workspace.startMembersync(words)
         let deadline = Date().addingTimeInterval(delay)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let wasRunning = process.isRunning

@@ -120,12 +120,7 @@ struct RevenueEndToEndTests {
         // Page 1 answers at once; page 2 hangs long enough for the kill.
         try await admin.addFault(["kind": "latency", "ms": 1, "count": 1, "path": "/v2/orders"])
         try await admin.addFault(["kind": "latency", "ms": 8_000, "count": 1, "path": "/v2/orders"])
-        let process = Process()
-        process.executableURL = BuiltProducts.executable("membersync")
-        process.arguments = ["revenue", "--since", CalendarDayText.day(offset: -3), "--config", workspace.configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try workspace.startMembersync("revenue", "--since", CalendarDayText.day(offset: -3))
         let pageCommitted = try await waitUntil(timeout: 20) { try workspace.mctrade.revenueRows().count == firstPage }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -177,12 +172,7 @@ struct RevenueEndToEndTests {
             extraConfig: ["revenue": ["poll_interval_seconds": 1], "sync": ["poll_interval_ms": 200]]
         )
         let workspace = association.workspace
-        let service = Process()
-        service.executableURL = BuiltProducts.executable("membersync")
-        service.arguments = ["run", "--config", workspace.configPath]
-        service.standardOutput = FileHandle.nullDevice
-        service.standardError = FileHandle.nullDevice
-        try service.run()
+        let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
 
         let placedAt = Date()

@@ -7,13 +7,7 @@ import Testing
 @Suite(.serialized)
 struct ServiceEndToEndTests {
     func startService(_ workspace: EndToEndWorkspace) throws -> Process {
-        let process = Process()
-        process.executableURL = BuiltProducts.executable("membersync")
-        process.arguments = ["run", "--config", workspace.configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try workspace.startMembersync("run")
     }
 
     func waitUntil(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
@@ -93,12 +87,7 @@ struct OutageEndToEndTests {
                 isMember: true
             )
         }
-        let service = Process()
-        service.executableURL = BuiltProducts.executable("membersync")
-        service.arguments = ["run", "--config", workspace.configPath]
-        service.standardOutput = FileHandle.nullDevice
-        service.standardError = FileHandle.nullDevice
-        try service.run()
+        let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
         #expect(try await poll(timeout: 20) { try await admin.dump().customers.count == 20 })

@@ -83,6 +83,22 @@ final class EndToEndWorkspace: @unchecked Sendable {
         try await ChildProcess.run("membersync", words + ["--config", configPath], environment: environment)
     }
 
+    /// Starts `membersync` with `words` and `--config` in the background (the service, or a run a test
+    /// kills); its standard error goes to `standardError` when given. The caller stops it.
+    func startMembersync(_ words: String..., standardError: FileHandle? = nil) throws -> Process {
+        try startMembersync(words, standardError: standardError)
+    }
+
+    func startMembersync(_ words: [String], standardError: FileHandle? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = BuiltProducts.executable("membersync")
+        process.arguments = words + ["--config", configPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = standardError ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Store requests since the last `clearRequests`, by method.
     func requestsByMethod() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
