@@ -64,6 +64,10 @@ struct StatusReport: Sendable {
         }
         if let refused = snapshot.passRefused {
             problems.append("a safety rail holds the writes back: \(refused)")
+        } else if let run = snapshot.lastFullSync, run.result == PassResult.Outcome.refused.rawValue {
+            problems.append(
+                "the last full sync was refused by a safety rail: \(run.message ?? "see 'membersync report'")"
+            )
         }
         return problems
     }

@@ -23,11 +23,11 @@ enum SyncCommand {
             let statePath = context.configuration.stateDatabasePath
             // A running service is asked at once; another one-shot command is waited for.
             if let holder = ProcessLock.currentHolder(statePath: statePath), holder.command.hasPrefix("run") {
-                return try handOver(to: holder, context: context, isFull: isFull)
+                return try handOver(to: holder, context: context, isFull: isFull, force: arguments.has("force"))
             }
             let attempt = try ProcessLock.acquire(statePath: statePath, command: "sync", timeout: waitSeconds ?? 60)
             if let holder = attempt.holder {
-                return try handOver(to: holder, context: context, isFull: isFull)
+                return try handOver(to: holder, context: context, isFull: isFull, force: arguments.has("force"))
             }
             lock = attempt.lock
         }
@@ -46,17 +46,28 @@ enum SyncCommand {
 
     /// Another process holds the state file: a running service is asked to do the full sync itself;
     /// otherwise say who holds it.
-    static func handOver(to holder: ProcessLock.Holder, context: AgentContext, isFull: Bool) throws -> Int32 {
+    static func handOver(to holder: ProcessLock.Holder, context: AgentContext, isFull: Bool, force: Bool = false)
+        throws -> Int32
+    {
         guard holder.command.hasPrefix("run") else {
             MemberSyncCommand.printError(
                 "membersync: the state file is in use by \(holder); try again when it has finished (or pass --wait SECONDS)"
             )
             return MemberSyncCommand.exitFailed
         }
+        let state = try context.openState()
+        let requester = "membersync sync\(isFull ? " --full" : "")\(force ? " --force" : "") (pid \(getpid()))"
+        if force { try state.setMeta(MetaKey.forceRequested, requester) }
         if isFull {
-            let state = try context.openState()
-            try state.setMeta(MetaKey.fullSyncRequested, "membersync sync --full (pid \(getpid()))")
-            print("the service (\(holder)) runs the full sync now; 'membersync status' shows when it finished")
+            try state.setMeta(MetaKey.fullSyncRequested, requester)
+            print(
+                "the service (\(holder)) runs the full sync at its next poll\(force ? ", past the safety rails" : "");"
+                    + " 'membersync status' shows when it finished"
+            )
+        } else if force {
+            print(
+                "the service (\(holder)) runs its next pass past the safety rails; 'membersync status' shows the result"
+            )
         } else {
             print("the service (\(holder)) follows the change log itself; nothing to do")
         }

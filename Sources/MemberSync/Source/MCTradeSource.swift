@@ -24,6 +24,11 @@ public struct ChangeLogBounds: Sendable, Equatable {
     public var highest: Int64?
     /// The last change id ever handed out (`sqlite_sequence`), which survives purging every row.
     public var sequence: Int64?
+    /// `changed_at` of the row at the cursor (nil when it is gone), to tell the row the agent read
+    /// from another that took its id in a copy of MC Trade restored from a backup and edited since.
+    public var changedAtCursor: String?
+    /// `changed_at` of the newest row.
+    public var highestChangedAt: String?
 }
 
 /// One consistent read of MC Trade: the change log after a cursor and, when asked, every table the
@@ -59,7 +64,7 @@ public struct MCTradeSource: Sendable {
         let database = try open()
         do {
             return try database.withTransaction(.deferred) {
-                let bounds = try readBounds(database)
+                let bounds = try readBounds(database, cursor: cursor)
                 let changes = try readChanges(database, after: cursor, limit: changeLimit)
                 let snapshot = includeSnapshot(changes) ? try readSnapshot(database) : nil
                 return SourceRead(bounds: bounds, changes: changes, snapshot: snapshot)
@@ -82,7 +87,7 @@ public struct MCTradeSource: Sendable {
         let database = try open()
         do {
             return try database.withTransaction(.deferred) {
-                let bounds = try readBounds(database)
+                let bounds = try readBounds(database, cursor: cursor)
                 let changes = try readChanges(database, after: cursor, limit: changeLimit)
                 let snapshot = includeSnapshot(changes) ? try readSnapshot(database, visiting: visit) : nil
                 return SourceRead(bounds: bounds, changes: changes, snapshot: snapshot)
@@ -139,13 +144,19 @@ public struct MCTradeSource: Sendable {
         }
     }
 
-    func readBounds(_ database: Database) throws -> ChangeLogBounds {
+    func readBounds(_ database: Database, cursor: Int64) throws -> ChangeLogBounds {
         let row = try database.query("SELECT MIN(change_id), MAX(change_id) FROM profile_changes").first
         let sequence = try? database.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'profile_changes'").int
+        let highest = row?[1].int.map(Int64.init)
+        let changedAt = { (id: Int64) in
+            try database.scalar("SELECT changed_at FROM profile_changes WHERE change_id = ?", [.integer(id)]).string
+        }
         return ChangeLogBounds(
             lowest: row?[0].int.map(Int64.init),
-            highest: row?[1].int.map(Int64.init),
-            sequence: sequence.flatMap { $0 }.map(Int64.init)
+            highest: highest,
+            sequence: sequence.flatMap { $0 }.map(Int64.init),
+            changedAtCursor: cursor > 0 && cursor < Int64.max ? try changedAt(cursor) : nil,
+            highestChangedAt: try highest.flatMap(changedAt)
         )
     }
 

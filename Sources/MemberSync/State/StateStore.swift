@@ -52,8 +52,11 @@ public final class StateStore {
         Int64(try meta(MetaKey.cursor) ?? "0") ?? 0
     }
 
-    public func setCursor(_ value: Int64) throws {
+    /// Moves the cursor to `value`, remembering the `changed_at` of that change so that a restored copy
+    /// of MC Trade that reuses the id for another change can be told apart.
+    public func setCursor(_ value: Int64, changedAt: String? = nil) throws {
         try setMeta(MetaKey.cursor, String(value))
+        try setMeta(MetaKey.cursorChangedAt, changedAt)
     }
 
     // MARK: - Links and last accepted records
@@ -169,6 +172,13 @@ public enum MetaKey {
     /// Set while writes are stopped (401/403), to the reason.
     public static let writesStopped = "writes_stopped"
     public static let lastPassAt = "last_pass_at"
+    /// `changed_at` of the change at the cursor, as read.
+    public static let cursorChangedAt = "cursor_changed_at"
+    /// Linked customers moved out of their group by change passes since the last full sync (the
+    /// removal rail counts them together, so that a bulk edit saved one row at a time is caught too).
+    public static let changePathRemovals = "change_path_removals"
+    /// Set by `sync --force` while the service runs: its next pass goes past the safety rails.
+    public static let forceRequested = "force_requested"
     /// Set while a safety rail holds the writes back (a pass refused), to the reason.
     public static let passRefused = "pass_refused"
     /// Set while passes fail (store or MC Trade unavailable), to the last error.

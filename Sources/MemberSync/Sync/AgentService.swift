@@ -101,7 +101,7 @@ public final class AgentService: Sendable {
             await writeMetrics()
             FreedMemory.release()
             if signal.takeReloadRequest() { reload() }
-            await signal.sleep(for: backoff)
+            await waitForNextPass(backoff)
         }
         return stop()
     }
@@ -109,11 +109,26 @@ public final class AgentService: Sendable {
     var currentPollInterval: Duration { pollInterval.withLock { $0 } }
 
     func runOnePass() async throws -> PassResult {
+        // `membersync sync --force` run beside the service asks for one pass past the safety rails.
+        let force = await engine.takeForceRequest()
+        if force { logger.notice("an operator asked for a pass past the safety rails") }
         if let reason = try await engine.fullSyncDue() {
             logger.info("full sync starting", metadata: ["reason": "\(reason)"])
-            return try await engine.runFullSync(dryRun: false, force: false)
+            return try await engine.runFullSync(dryRun: false, force: force)
         }
-        return try await engine.runChangePass(dryRun: false)
+        return try await engine.runChangePass(dryRun: false, force: force)
+    }
+
+    /// Waits `backoff`, but wakes at the next poll when an operator asked for a full sync or a forced
+    /// pass (a long wait after a refusal must not make them wait too).
+    func waitForNextPass(_ backoff: Duration) async {
+        var remaining = backoff
+        while remaining > .zero && !signal.isStopRequested {
+            let slice = min(remaining, currentPollInterval)
+            await signal.sleep(for: slice)
+            remaining -= slice
+            if remaining > .zero, await engine.hasOperatorRequest() { return }
+        }
     }
 
     private func stop() -> Int32 {

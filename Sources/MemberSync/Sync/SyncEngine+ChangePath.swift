@@ -27,7 +27,7 @@ extension SyncEngine {
         if !dryRun, let last = read.changes.last?.changeID {
             try state.transaction {
                 try state.enqueue(profileIDs: affected, changeID: last)
-                try state.setCursor(last)
+                try state.setCursor(last, changedAt: read.changes.last?.changedAt)
             }
         }
         let scope = affected.union(waiting)
@@ -51,6 +51,10 @@ extension SyncEngine {
     /// A reason for a full sync when the log lost rows the agent had not read, or went back in time.
     func changeLogGap(_ bounds: ChangeLogBounds, cursor: Int64) -> String? {
         guard cursor > 0 else { return nil }
+        if let read = try? state.meta(MetaKey.cursorChangedAt), let found = bounds.changedAtCursor, read != found {
+            return
+                "the change at the cursor (\(cursor)) is not the one read: MC Trade restored from a backup and edited since?"
+        }
         if let lowest = bounds.lowest, lowest > cursor + 1 {
             return "change log purged past the cursor (oldest change \(lowest), cursor \(cursor))"
         }
@@ -120,6 +124,7 @@ extension SyncEngine {
         }
         var counts = result.counts
         let failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
+        try countChangePathRemovals(plan, context: context, failed: failed, approved: force)
         result.followUp = try enqueueProfilesWaitingForFreedEmails(
             plan,
             waiting: profilesWaitingForEmails(plan, evaluations: evaluations),
@@ -172,19 +177,35 @@ extension SyncEngine {
     /// removals a pass always goes on, so that a small association's everyday leavers are not held up.
     func changePathRefusal(_ plan: SyncPlan, context: PlanContext) -> String? {
         let linkedCustomers = Set(context.links.values)
-        let removals = plan.groupRemovals.filter { linkedCustomers.contains($0.customerID) }.count
+        let planned = plan.groupRemovals.filter { linkedCustomers.contains($0.customerID) }.count
+        guard planned > 0 else { return nil }
+        // Counted together with the removals of earlier change passes since the last full sync.
+        let earlier = Int((try? state.meta(MetaKey.changePathRemovals)) ?? nil ?? "0") ?? 0
+        let removals = planned + earlier
         guard removals >= Self.changePathRemovalFloor else { return nil }
         let inManagedGroups = context.links.values.filter {
             context.lastSent[$0].map { context.managedGroups.contains($0.customerGroupID) } ?? false
         }.count
         guard inManagedGroups > 0 else { return nil }
-        let share = Double(removals) / Double(inManagedGroups)
+        let share = Double(removals) / Double(inManagedGroups + earlier)
         guard share > options.maxGroupRemovalShare else { return nil }
         let percent = Int((share * 100).rounded())
         let limit = Int((options.maxGroupRemovalShare * 100).rounded())
-        return "these changes would move \(removals) of \(inManagedGroups) linked customers (\(percent) %) out of "
+        return "these changes would move \(removals) of \(inManagedGroups + earlier) linked customers (\(percent) %, "
+            + "\(earlier) of them by earlier passes since the last full sync) out of "
             + "the member and non-member groups, more than the \(limit) % allowed; nothing was written and the "
             + "changes wait (check MC Trade's data, then run 'membersync sync --force' if it is right)"
+    }
+
+    /// Adds this pass's group removals to those counted since the last full sync; a pass the operator
+    /// forced starts the count again (they said the removals were right).
+    func countChangePathRemovals(_ plan: SyncPlan, context: PlanContext, failed: Set<Int>, approved: Bool) throws {
+        let linkedCustomers = Set(context.links.values)
+        let removed = plan.groupRemovals.filter {
+            linkedCustomers.contains($0.customerID) && !($0.profileID.map(failed.contains) ?? false)
+        }.count
+        let earlier = Int(try state.meta(MetaKey.changePathRemovals) ?? "0") ?? 0
+        try state.setMeta(MetaKey.changePathRemovals, approved ? nil : String(earlier + removed))
     }
 
     /// Fewest removals in one change pass that the removal rail looks at.

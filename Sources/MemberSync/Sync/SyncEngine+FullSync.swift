@@ -28,6 +28,7 @@ extension SyncEngine {
         {
             result.outcome = .refused
             result.messages.append(refusal)
+            result.counts.requests = await requestTotal() - requestsBefore
             if !dryRun { try recordRefusal(refusal, counts: result.counts) }
             return result
         }
@@ -115,7 +116,8 @@ extension SyncEngine {
         try state.transaction {
             try state.setMeta(MetaKey.fullSyncNeeded, try state.meta(MetaKey.fullSyncNeeded) ?? "interrupted full sync")
             try state.setMeta(MetaKey.lastFullSyncStarted, ISO8601.string(from: now()))
-            try state.setCursor(max(bounds.highest ?? 0, bounds.sequence ?? 0))
+            let cursor = max(bounds.highest ?? 0, bounds.sequence ?? 0)
+            try state.setCursor(cursor, changedAt: cursor == bounds.highest ? bounds.highestChangedAt : nil)
             // Customers whose last known record is exactly what the listing shows (email case included).
             var current = Set<Int>()
             try state.forEachLastSent { customerID, record in
@@ -140,6 +142,7 @@ extension SyncEngine {
             try state.setMeta(MetaKey.fullSyncRequested, nil)
             try state.setMeta(MetaKey.writesStopped, nil)
             try state.setMeta(MetaKey.passRefused, nil)
+            try state.setMeta(MetaKey.changePathRemovals, nil)
             try state.setMeta(MetaKey.lastFullSyncFinished, at)
             try state.setMeta(MetaKey.lastFullSyncResult, result.outcome.rawValue)
             if result.outcome == .ok { try state.setMeta(MetaKey.lastSuccessfulFullSync, at) }
@@ -152,6 +155,10 @@ extension SyncEngine {
         try state.finishRun(runID, result: PassResult.Outcome.refused.rawValue, counts: counts, message: message)
         try state.setMeta(MetaKey.lastFullSyncResult, PassResult.Outcome.refused.rawValue)
         try state.setMeta(MetaKey.passRefused, message)
+        // Today's scheduled run and an operator's request are answered (by this refusal); a full sync
+        // owed for correctness (gap, settings) stays owed and is tried again after a back-off.
+        try state.setMeta(MetaKey.lastFullSyncStarted, ISO8601.string(from: now()))
+        try state.setMeta(MetaKey.fullSyncRequested, nil)
         logger.error("full sync refused", metadata: ["reason": "\(message)"])
     }
 }

@@ -12,6 +12,19 @@ extension SyncEngine {
         return lastStart < scheduled ? "daily full sync at \(settings.autoSyncTime)" : nil
     }
 
+    /// True (once) when an operator asked the service for a pass past the safety rails.
+    public func takeForceRequest() -> Bool {
+        guard (try? state.meta(MetaKey.forceRequested)) ?? nil != nil else { return false }
+        try? state.setMeta(MetaKey.forceRequested, nil)
+        return true
+    }
+
+    /// True while an operator's request (a full sync, a forced pass) waits for the service.
+    public func hasOperatorRequest() -> Bool {
+        ((try? state.meta(MetaKey.fullSyncRequested)) ?? nil) != nil
+            || ((try? state.meta(MetaKey.forceRequested)) ?? nil) != nil
+    }
+
     /// Asks the running service for a full sync (MC Trade's "Upload Profiles" button).
     public func requestFullSync(by requester: String) throws {
         try state.setMeta(MetaKey.fullSyncRequested, requester)

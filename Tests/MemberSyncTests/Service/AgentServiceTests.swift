@@ -8,6 +8,23 @@ import Testing
 @Suite struct AgentServiceTests {
     func socketName() -> String { "@membersync-service-\(UUID().uuidString)" }
 
+    @Test func forceAskedBesideTheServiceTakesTheNextPassPastTheRail() async throws {
+        let harness = try EngineHarness()
+        for id in 1...20 { try harness.member(id, "P\(id)", "Member", email: "p\(id)@example.test") }
+        try await harness.sync()
+        try harness.mctrade.execute("UPDATE profiles SET is_member = 0 WHERE profile_id <= 12")
+        let service = AgentService(
+            engine: try harness.engine(),
+            signal: ShutdownSignal(),
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        #expect(try await service.runOnePass().outcome == .refused)
+        try harness.state().setMeta(MetaKey.forceRequested, "membersync sync --force (test)")
+        #expect(try await service.runOnePass().outcome == .ok)
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 8)
+        #expect(try harness.state().meta(MetaKey.forceRequested) == nil)
+    }
+
     @Test func notifiesReadyStatusAndStoppingAndWritesMetrics() async throws {
         let harness = try EngineHarness()
         try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")

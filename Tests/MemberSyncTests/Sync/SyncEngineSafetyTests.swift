@@ -1,4 +1,5 @@
 import Foundation
+import MCTradeDemo
 import SQLiteDB
 import Testing
 
@@ -171,5 +172,41 @@ import Testing
         try harness.mctrade.updateProfile(id: 1, set: ["is_member": 0])
         #expect(try await harness.sync().outcome == .ok)
         #expect(harness.store.customer(withEmail: "p1@example.test")?.record.customerGroupID == 0)
+    }
+
+    @Test func changePassRailCountsRemovalsSavedOneRowAtATime() async throws {
+        let harness = try await harnessWithMembers(40)
+        var refusedAfter: Int?
+        for id in 1...15 {
+            try harness.mctrade.updateProfile(id: id, set: ["is_member": 0])
+            if try await harness.sync().outcome == .refused {
+                refusedAfter = id
+                break
+            }
+        }
+        #expect(refusedAfter == 10, "the tenth leaver of 40 passes the 20 % share when counted together")
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 31)
+
+        try await harness.fullSync(force: true)
+        #expect(try harness.state().meta(MetaKey.changePathRemovals) == nil, "a full sync starts the count again")
+    }
+
+    @Test func mcTradeRestoredAndEditedSinceIsCaughtByTheChangeAtTheCursor() async throws {
+        let harness = try await harnessWithMembers(10)
+        let backup = harness.directory.appendingPathComponent("backup.sqlite").path
+        try harness.mctrade.execute("VACUUM INTO '\(backup)'")
+        for id in 1...3 { try harness.mctrade.updateProfile(id: id, set: ["phone": "111"]) }
+        try await harness.sync()
+
+        try FileManager.default.removeItem(atPath: harness.mctrade.path)
+        try? FileManager.default.removeItem(atPath: harness.mctrade.path + "-wal")
+        try? FileManager.default.removeItem(atPath: harness.mctrade.path + "-shm")
+        try FileManager.default.copyItem(atPath: backup, toPath: harness.mctrade.path)
+        let restored = try MCTradeDatabase(path: harness.mctrade.path)
+        for id in 4...8 { try restored.updateProfile(id: id, set: ["phone": "222"]) }
+        let result = try await harness.sync()
+        #expect(result.kind == .full, "ids were reused by other changes: only a full sync can tell what changed")
+        #expect(harness.store.customer(withEmail: "p1@example.test")?.record.phone == "")
+        #expect(harness.store.customer(withEmail: "p4@example.test")?.record.phone == "222")
     }
 }
