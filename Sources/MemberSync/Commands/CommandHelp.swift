@@ -9,7 +9,7 @@ enum CommandHelp {
           sync        apply the pending MC Trade changes once, then exit
                       --full     a full sync now (compare everything, repair drift)
                       --dry-run  print what would be written, write nothing
-                      --force    let a full sync past its safety rails
+                      --force    let this pass past the safety rails (group removals above the share)
                       --wait S   wait up to S seconds for another process on the state file (default 60)
           run         the service: follow the change log, daily full sync; stops on SIGTERM/SIGINT
           status      health: cursor, lag, pending and failed profiles, last and next full sync; exit 1 when unhealthy
@@ -37,7 +37,9 @@ enum CommandHelp {
                 Without --full: reads MC Trade's change log after the cursor and writes only what changed
                 (a full sync instead when one is owed: first start, change-log gap, settings change).
                 With --full: evaluates every profile, lists every store customer and repairs drift.
-                While the service runs, 'sync --full' asks it to run the full sync instead.
+                --force lets the pass go past the safety rails (a full sync with no profiles, or more group
+                removals than sync.max_group_removal_share); use it once MC Trade's data is known right.
+                While the service runs, 'sync --full' and 'sync --force' ask it to do so instead.
                 """
         case "run":
             return runHelp

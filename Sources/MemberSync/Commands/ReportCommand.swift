@@ -6,7 +6,7 @@ enum ReportCommand {
         let arguments = try CommandLineArguments(words, valueOptions: ["config", "format"], flags: [])
         let format = try MemberSyncCommand.format(arguments, allowed: ["text", "csv", "json"])
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
-        let entries = try StateStore(path: configuration.stateDatabasePath).report()
+        let entries = try StateStore.existing(path: configuration.stateDatabasePath).report()
         print(render(entries, format: format))
         return MemberSyncCommand.exitOK
     }
@@ -97,13 +97,15 @@ enum RetryCommand {
             return id
         }
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
-        let state = try StateStore(path: configuration.stateDatabasePath)
+        let state = try StateStore.existing(path: configuration.stateDatabasePath)
         let failed = Set(try state.outbox().filter { $0.isHeld || $0.lastError != nil }.map(\.profileID))
         let unknown = ids.filter { !failed.contains($0) }
         let released = try state.transaction {
             try state.releaseHeld(profileIDs: ids.isEmpty ? nil : ids.filter(failed.contains))
         }
-        print("\(released) refused profiles released; they are sent again at the next pass ('membersync sync')")
+        if released > 0 || ids.isEmpty {
+            print("\(released) refused profiles released; they are sent again at the next pass ('membersync sync')")
+        }
         if !unknown.isEmpty {
             let list = unknown.map(String.init).joined(separator: ", ")
             print("nothing to retry for profile(s) \(list): they have not failed ('membersync explain ID' says why)")

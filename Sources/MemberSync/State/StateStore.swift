@@ -21,6 +21,20 @@ public final class StateStore {
         try migrate()
     }
 
+    /// Opens a state file that must already exist: for commands that only read what the agent did,
+    /// so that a wrong `state.database` is an error, not a new empty file.
+    public static func existing(path: String) throws -> StateStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SQLiteError(
+                code: 14,
+                message: "no state file here: has the agent run yet? (check state.database)",
+                sql: nil,
+                path: path
+            )
+        }
+        return try StateStore(path: path)
+    }
+
     /// Runs `body` in one immediate transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try database.withTransaction(.immediate, body)
