@@ -32,6 +32,7 @@ public struct CommandLineArguments: Sendable {
                 name = String(name[..<equals])
             }
             if valueOptions.contains(name) {
+                guard values[name] == nil else { throw UsageError("option --\(name) is given twice") }
                 if let inlineValue {
                     values[name] = inlineValue
                 } else {

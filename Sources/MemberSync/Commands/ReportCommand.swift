@@ -93,7 +93,7 @@ enum RetryCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
         let ids = try arguments.positional.map { word -> Int in
-            guard let id = Int(word) else { throw UsageError("'\(word)' is not a profile id") }
+            guard let id = Int(word), id > 0 else { throw UsageError("'\(word)' is not a profile id") }
             return id
         }
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
@@ -118,6 +118,9 @@ enum RetryCommand {
 enum GroupsCommand {
     static func run(_ words: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(words, valueOptions: ["config"], flags: [])
+        guard arguments.positional.isEmpty else {
+            throw UsageError("groups takes no arguments, got '\(arguments.positional.joined(separator: " "))'")
+        }
         let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
         let groups = try await context.store.customerGroups()
         print("id\tname")

@@ -231,9 +231,17 @@ extension SyncEngine {
     func adoptAfterRefusedCreate(_ create: PlannedCreate, counts: inout RunCounts, failed: inout Set<Int>) async throws
         -> Bool
     {
-        guard let holder = try? await lookUpUnowned(email: create.record.email, for: create.profileID) else {
-            return false
+        let found: StoreCustomer?
+        do {
+            found = try await lookUpUnowned(email: create.record.email, for: create.profileID)
+        } catch let error as StoreError {
+            // The lookup itself failed: nothing is known about the refusal, so it is not held; the
+            // profile is tried again at the next pass.
+            try recordFailure(profileID: create.profileID, error: error, hold: nil, failed: &failed)
+            counts.failed += 1
+            return true
         }
+        guard let holder = found else { return false }
         let update = PlannedUpdate(
             customerID: holder.id,
             profileID: create.profileID,
