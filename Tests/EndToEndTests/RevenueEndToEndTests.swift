@@ -53,15 +53,6 @@ struct RevenueEndToEndTests {
         return output
     }
 
-    func waitUntil(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     static func isoDay(offset: Int) -> String { CalendarDayText.day(offset: offset) + "T08:00:00Z" }
 
     @Test func ordersOfLinkedCustomersAreRecordedGuestsIgnoredAndChangesUpdatedInPlace() async throws {

@@ -6,19 +6,6 @@ import Testing
 /// `membersync run` as a real service process: follows changes within seconds, stops on SIGTERM.
 @Suite(.serialized)
 struct ServiceEndToEndTests {
-    func startService(_ workspace: EndToEndWorkspace) throws -> Process {
-        try workspace.startMembersync("run")
-    }
-
-    func waitUntil(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     @Test func serviceFollowsChangesWithinSecondsAndStopsOnSIGTERM() async throws {
         let workspace = try await EndToEndWorkspace()
         try workspace.mctrade.insertIndividual(
@@ -28,7 +15,7 @@ struct ServiceEndToEndTests {
             email: "ada@example.test",
             isMember: true
         )
-        let service = try startService(workspace)
+        let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
         #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 1 })
@@ -55,7 +42,7 @@ struct ServiceEndToEndTests {
             email: "ada@example.test",
             isMember: true
         )
-        let service = try startService(workspace)
+        let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
         #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 1 })
@@ -90,7 +77,7 @@ struct OutageEndToEndTests {
         let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
-        #expect(try await poll(timeout: 20) { try await admin.dump().customers.count == 20 })
+        #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 20 })
 
         workspace.sandbox.stop()
         for id in 1...20 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("During\(id)")]) }
@@ -103,7 +90,7 @@ struct OutageEndToEndTests {
         )
         var status = ProcessOutput(status: 0, standardOutput: "", standardError: "")
         #expect(
-            try await poll(timeout: 20) {
+            try await waitUntil(timeout: 20) {
                 status = try await workspace.membersync("status", "--offline")
                 return status.standardOutput.contains("DEGRADED")
             },
@@ -113,27 +100,18 @@ struct OutageEndToEndTests {
 
         try workspace.sandbox.restart()
         #expect(
-            try await poll(timeout: 90) {
+            try await waitUntil(timeout: 90) {
                 let customers = try await admin.dump().customers
                 return customers.count == 21
                     && customers.allSatisfy { $0.email == "p21@example.test" || $0.lastName.hasPrefix("During") }
             }
         )
         #expect(
-            try await poll(timeout: 20) {
+            try await waitUntil(timeout: 20) {
                 !(try await workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
             }
         )
         let emails = try await admin.dump().customers.map { $0.email.lowercased() }
         #expect(Set(emails).count == emails.count)
-    }
-
-    func poll(timeout: TimeInterval, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try? await condition()) == true { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return false
     }
 }

@@ -100,6 +100,11 @@ extension StateStore {
         try database.query("DELETE FROM pending_creates WHERE profile_id = ?", profileID)
     }
 
+    /// True when a create for this profile was sent and its answer never arrived.
+    public func hasPendingCreate(profileID: Int) throws -> Bool {
+        try database.scalar("SELECT 1 FROM pending_creates WHERE profile_id = ?", profileID) != .null
+    }
+
     /// Profile id → email of creates whose answer never arrived.
     public func pendingCreates() throws -> [Int: String] {
         var result: [Int: String] = [:]

@@ -137,7 +137,7 @@ extension SyncEngine {
     }
 
     func recordAccepted(_ update: PlannedUpdate, customer: StoreCustomer, counts: inout RunCounts) throws {
-        if let profileID = update.profileID, try state.pendingCreates()[profileID] != nil {
+        if let profileID = update.profileID, try state.hasPendingCreate(profileID: profileID) {
             logger.notice(
                 "create in doubt settled: the customer existed and was adopted",
                 metadata: ["profile.id": "\(profileID)", "customer.id": "\(update.customerID)"]

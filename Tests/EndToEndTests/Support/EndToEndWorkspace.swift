@@ -123,3 +123,18 @@ enum CalendarDayText {
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
+
+/// Polls `condition` until it holds or `timeout` runs out; a condition that throws (a store that is
+/// down, say) counts as not holding yet.
+func waitUntil(
+    timeout: TimeInterval,
+    every interval: Duration = .milliseconds(50),
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: interval)
+    }
+    return false
+}
