@@ -5,8 +5,6 @@ public struct StoreView: Sendable {
     public private(set) var customerIDsByEmailKey: [String: [Int]] = [:]
     /// True when built from a listing of every customer: a linked customer absent from it was deleted.
     public var isComplete: Bool
-    /// Email keys that were looked up (for an incomplete view, a key not looked up is unknown).
-    public var lookedUpEmailKeys: Set<String> = []
 
     public init(customers: [StoreCustomer] = [], isComplete: Bool) {
         self.isComplete = isComplete

@@ -259,7 +259,6 @@ extension SyncEngine {
         for chunk in Array(emails).sorted().chunked(into: 50) {
             for customer in try await store.customers(withEmails: chunk) { view.insert(customer) }
         }
-        view.lookedUpEmailKeys = Set(emails.map(EmailAddress.comparisonKey))
         for chunk in Array(ids).sorted().chunked(into: 50) {
             for customer in try await store.customers(withIDs: chunk) { view.insert(customer) }
         }
