@@ -1,6 +1,8 @@
-/// The six store fields the agent owns (sync-rules section 2), normalised the way they are sent:
-/// trimmed, Unicode NFC, cut to their length limits. Two records are equal exactly when sending one
-/// over the other would change nothing, except that emails compare without regard to case.
+/// The six store fields the agent owns (sync-rules section 2). Built from MC Trade, a record holds the
+/// values as they are sent (trimmed, Unicode NFC, cut to their limits: see `sentName(_:)`); read from
+/// the store, it holds the store's own values in NFC, uncut and untrimmed, so that drift is seen. Two
+/// records are equal exactly when sending one over the other would change nothing: texts compare by
+/// canonical equivalence (equal after NFC), emails by `emailKey`.
 public struct CustomerRecord: Sendable, Hashable, Codable {
     public var email: String
     public var firstName: String
@@ -55,7 +57,52 @@ public struct CustomerRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// A customer as the store holds it: its id and the owned fields (normalised for comparison).
+extension CustomerRecord {
+    /// Longest first or last name, company and phone the store takes, in code points (section 2).
+    static let nameLimit = 100
+    static let companyLimit = 255
+    static let phoneLimit = 50
+
+    /// A first or last name as section 2 sends it: trimmed, NFC, at most 100 (may come out empty).
+    static func sentName(_ text: String?) -> String {
+        TextNormalizer.normalized(text, limit: nameLimit)
+    }
+
+    /// An organization name as section 2 sends it as `company`: trimmed, NFC, at most 255.
+    static func sentCompany(_ text: String?) -> String {
+        TextNormalizer.normalized(text, limit: companyLimit)
+    }
+
+    /// A phone as section 2 sends it: trimmed, NFC; empty when longer than 50 (a cut number is wrong).
+    static func sentPhone(_ text: String?) -> String {
+        let phone = TextNormalizer.normalized(text)
+        return phone.unicodeScalars.count > phoneLimit ? "" : phone
+    }
+
+    /// A store customer's record as an update can carry it back unchanged: the store's own values,
+    /// except that a value longer than the store takes on a write (a name over 100, a company over
+    /// 255, a phone over 50, which only another channel can have put there) is given as section 2
+    /// would send it; carried back as it is, it would get the whole update refused.
+    func writable() -> CustomerRecord {
+        var record = self
+        if firstName.unicodeScalars.count > Self.nameLimit { record.firstName = Self.sentName(firstName) }
+        if lastName.unicodeScalars.count > Self.nameLimit { record.lastName = Self.sentName(lastName) }
+        if company.unicodeScalars.count > Self.companyLimit { record.company = Self.sentCompany(company) }
+        if phone.unicodeScalars.count > Self.phoneLimit { record.phone = Self.sentPhone(phone) }
+        return record
+    }
+
+    /// A store customer's record as a leave sends it (section 4): group 0, every other field kept as
+    /// the store holds it (`writable()`), because all six go in every update and a leave changes only
+    /// the group. A refused leave would leave a non-member with member pricing.
+    func leavingGroups() -> CustomerRecord {
+        var record = writable()
+        record.customerGroupID = 0
+        return record
+    }
+}
+
+/// A customer as the store holds it: its id and the owned fields (the store's values, in NFC).
 public struct StoreCustomer: Sendable, Hashable {
     public var id: Int
     public var record: CustomerRecord

@@ -14,13 +14,17 @@ public enum TextNormalizer {
     /// Trimmed, NFC, and at most `limit` code points, cut before a grapheme cluster that would not fit.
     public static func normalized(_ text: String?, limit: Int? = nil) -> String {
         guard let text else { return "" }
-        var value = trimmed(text)
-        // ASCII text is already NFC; the Foundation round trip costs more than the rest of the rules.
-        if !value.utf8.allSatisfy({ $0 < 0x80 }) { value = value.precomposedStringWithCanonicalMapping }
+        var value = composed(trimmed(text))
         if let limit, value.unicodeScalars.count > limit {
             value = trimmed(cut(value, toCodePoints: limit))
         }
         return value
+    }
+
+    /// The text in Unicode NFC, nothing else changed.
+    public static func composed(_ text: String) -> String {
+        // ASCII text is already NFC; the Foundation round trip costs more than the rest of the rules.
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// The longest prefix of whole grapheme clusters whose code points number at most `limit`.

@@ -113,11 +113,17 @@ public struct SyncPlanner: Sendable {
             builder.report(entry)
             wanted.email = current.email
         }
+        let isUnchanged = wanted == current
+        if !isUnchanged {
+            // A kept name too long for a write is sent as the rules cut one, or the store refuses the update.
+            let writable = current.writable()
+            for problem in evaluation.problems { keepCurrentValue(of: problem.field, from: writable, in: &wanted) }
+        }
         if isHeld(id, record: wanted) {
             builder.plan.held.append(id)
             return
         }
-        if wanted == current {
+        if isUnchanged {
             builder.plan.unchanged += 1
             return
         }
@@ -204,10 +210,14 @@ public struct SyncPlanner: Sendable {
             let current = currentRecord(of: customerID),
             context.managedGroups.contains(current.customerGroupID)
         else { return }
-        var record = current
-        record.customerGroupID = 0
         builder.update(
-            PlannedUpdate(customerID: customerID, profileID: id, record: record, previous: current, reason: .leave)
+            PlannedUpdate(
+                customerID: customerID,
+                profileID: id,
+                record: current.leavingGroups(),
+                previous: current,
+                reason: .leave
+            )
         )
     }
 
@@ -218,13 +228,11 @@ public struct SyncPlanner: Sendable {
             guard context.managedGroups.contains(customer.record.customerGroupID), !builder.isClaimed(customer.id)
             else { continue }
             if let owner = customerOwners[customer.id], evaluations[owner]?.groupID != nil { continue }
-            var record = customer.record
-            record.customerGroupID = 0
             builder.update(
                 PlannedUpdate(
                     customerID: customer.id,
                     profileID: customerOwners[customer.id],
-                    record: record,
+                    record: customer.record.leavingGroups(),
                     previous: customer.record,
                     reason: customerOwners[customer.id] == nil ? .enforceGroups : .leave
                 )

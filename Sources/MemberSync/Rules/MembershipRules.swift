@@ -125,13 +125,12 @@ public struct MembershipRules: Sendable {
     func record(for profile: Profile, groupID: Int, ties: OrganizationTies, in snapshot: SourceSnapshot)
         -> CustomerRecord
     {
-        let phone = TextNormalizer.normalized(profile.phone)
-        return CustomerRecord(
+        CustomerRecord(
             email: EmailAddress.trimmed(profile.email ?? ""),
-            firstName: TextNormalizer.normalized(profile.firstName, limit: 100),
-            lastName: TextNormalizer.normalized(profile.lastName, limit: 100),
+            firstName: CustomerRecord.sentName(profile.firstName),
+            lastName: CustomerRecord.sentName(profile.lastName),
             company: company(ties: ties, in: snapshot),
-            phone: phone.unicodeScalars.count > 50 ? "" : phone,
+            phone: CustomerRecord.sentPhone(profile.phone),
             customerGroupID: groupID
         )
     }
@@ -140,7 +139,7 @@ public struct MembershipRules: Sendable {
     func company(ties: OrganizationTies, in snapshot: SourceSnapshot) -> String {
         for candidates in [ties.primaryMemberOrgs, ties.livePrimaryOrgs] {
             for id in candidates {
-                let name = TextNormalizer.normalized(snapshot.profiles[id]?.orgName, limit: 255)
+                let name = CustomerRecord.sentCompany(snapshot.profiles[id]?.orgName)
                 if !name.isEmpty { return name }
             }
         }

@@ -81,15 +81,15 @@ enum BigCommerceWire {
             dateModified = container.lenientString(.dateModified)
         }
 
-        /// The customer with its text normalised as records are, so that comparisons are fair.
+        /// The customer with the store's own values (texts in NFC, nothing trimmed or cut), so that a
+        /// value edited in the store, or too long for the rules, differs from the record the rules want.
         var storeCustomer: StoreCustomer {
-            let normalizedPhone = TextNormalizer.normalized(phone)
             let record = CustomerRecord(
-                email: EmailAddress.trimmed(email ?? ""),
-                firstName: TextNormalizer.normalized(firstName, limit: 100),
-                lastName: TextNormalizer.normalized(lastName, limit: 100),
-                company: TextNormalizer.normalized(company, limit: 255),
-                phone: normalizedPhone.unicodeScalars.count > 50 ? "" : normalizedPhone,
+                email: email ?? "",
+                firstName: TextNormalizer.composed(firstName ?? ""),
+                lastName: TextNormalizer.composed(lastName ?? ""),
+                company: TextNormalizer.composed(company ?? ""),
+                phone: TextNormalizer.composed(phone ?? ""),
                 customerGroupID: customerGroupID ?? 0
             )
             return StoreCustomer(id: id, record: record, dateModified: dateModified)

@@ -40,6 +40,35 @@ struct LeavingTests {
         expectLeaves(scenario.plan(), customer: 100, from: memberRecord(1), profile: 1)
     }
 
+    @Test func leavingCustomerKeepsStoreValuesThatTheRulesWouldTrim() {
+        var scenario = PlanScenario(profiles: [F.person(1, member: false)])
+        let edited = memberRecord(1).with(firstName: " Ada ", company: "  Own Co", phone: "555 0101 ext 9 ")
+        scenario.link(1, to: 100, holding: edited)
+        expectLeaves(scenario.plan(), customer: 100, from: edited, profile: 1)
+        let sent = scenario.plan().updates.first?.record
+        #expect(sent?.firstName.unicodeScalars.elementsEqual(" Ada ".unicodeScalars) == true)
+        #expect(sent?.company.unicodeScalars.elementsEqual("  Own Co".unicodeScalars) == true)
+    }
+
+    @Test func leavingCustomerWithValuesTooLongForAWriteSendsThemAsTheRulesWould() {
+        var scenario = PlanScenario(profiles: [F.person(1, member: false)])
+        let edited = memberRecord(1).with(
+            firstName: String(repeating: "K", count: 99) + " xyz",
+            lastName: String(repeating: "L", count: 100),
+            company: String(repeating: "C", count: 256),
+            phone: String(repeating: "5", count: 51)
+        )
+        scenario.link(1, to: 100, holding: edited)
+        let update = scenario.plan().updates(of: 100).first
+        #expect(update?.previous == edited)
+        #expect(update?.record.customerGroupID == 0)
+        #expect(update?.record.firstName == String(repeating: "K", count: 99))
+        #expect(update?.record.lastName == String(repeating: "L", count: 100))
+        #expect(update?.record.company == String(repeating: "C", count: 255))
+        #expect(update?.record.phone == "")
+        #expect(update?.record.email == edited.email)
+    }
+
     @Test func mainContactWhoseRelationshipMovedLeaves() {
         var scenario = PlanScenario(
             profiles: [F.person(1), F.person(2), F.organization(10)],
@@ -146,6 +175,18 @@ struct LeavingTests {
         let plan = scenario.plan()
         expectLeaves(plan, customer: 300, from: stranger.record, profile: nil)
         #expect(plan.updates.first?.reason == .enforceGroups)
+    }
+
+    @Test func strangerKeepsItsOwnValuesExceptOnesTooLongForAWrite() {
+        var scenario = PlanScenario(profiles: [])
+        var stranger = PlanScenario.stranger(300, email: " Stranger@Example.test", group: 4)
+        stranger.record.firstName = "  Sam"
+        stranger.record.phone = String(repeating: "5", count: 60)
+        scenario.customers = [stranger]
+        let update = scenario.plan().updates(of: 300).first
+        #expect(update?.record == stranger.record.with(phone: "", group: 0))
+        #expect(update?.record.email == " Stranger@Example.test")
+        #expect(update?.record.firstName.unicodeScalars.elementsEqual("  Sam".unicodeScalars) == true)
     }
 
     @Test func strangerInNonMemberGroupIsMovedToGroupZeroByTheFullSync() {

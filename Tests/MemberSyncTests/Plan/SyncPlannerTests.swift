@@ -143,6 +143,32 @@ struct SyncPlannerTests {
         #expect(plan.report(of: 1, .missingName)?.field == "first_name")
     }
 
+    @Test func storeValuesThatTheRulesWouldTrimOrCutAreSetBack() {
+        var scenario = PlanScenario(profiles: [F.person(1, member: true, phone: "555-0101")])
+        let edited = scenario.wanted(1).with(
+            firstName: " Ada",
+            lastName: "Kovacs" + String(repeating: "s", count: 120),
+            phone: String(repeating: "5", count: 60)
+        )
+        scenario.link(1, to: 100, holding: edited)
+        let update = scenario.plan().updates(of: 100).first
+        #expect(update?.reason == .sync)
+        #expect(update?.record == scenario.wanted(1))
+        #expect(update?.previous?.differingFields(from: scenario.wanted(1)) == ["first_name", "last_name", "phone"])
+    }
+
+    @Test func keptStoreNameTooLongForAWriteIsSentCutWhenOtherFieldsChange() {
+        let long = String(repeating: "Q", count: 120)
+        var scenario = PlanScenario(profiles: [F.person(1, member: true, first: nil, phone: "555-0101")])
+        scenario.link(1, to: 100, holding: scenario.wanted(1).with(firstName: long))
+        #expect(scenario.plan().writeCount == 0)
+
+        scenario.customers[0].record.phone = "555-0000"
+        let update = scenario.plan().updates(of: 100).first
+        #expect(update?.record.firstName == String(repeating: "Q", count: 100))
+        #expect(update?.record.phone == "555-0101")
+    }
+
     @Test func linkedProfileWithOnlyABadFieldMakesNoWriteButIsReported() {
         var scenario = PlanScenario(profiles: [F.person(1, member: true, last: nil)])
         scenario.link(1, to: 100, holding: scenario.wanted(1).with(lastName: "Kovacs"))

@@ -117,9 +117,12 @@ struct BigCommerceClientRequestTests {
         #expect(transport.requests.count == 4)
     }
 
-    @Test func parsesCustomersLenientlyAndNormalisesText() async throws {
+    @Test func parsesCustomersLenientlyKeepingTheStoresValuesInNFC() async throws {
+        let longPhone = String(repeating: "5", count: 60)
+        let longName = String(repeating: "K", count: 120)
         let item = """
             {"id":5,"email":"  Zoe@Example.test ","first_name":"Zoe\u{0308}","last_name":" Park ",\
+            "company":"\(longName)","phone":"\(longPhone)",\
             "customer_group_id":null,"date_modified":"2026-01-02T03:04:05Z"}
             """
         let client = try makeClient(FakeTransport([.answer(answer(200, customersBody([item])))]))
@@ -127,14 +130,26 @@ struct BigCommerceClientRequestTests {
         let customer = try #require(try await client.customers(withIDs: [5]).first)
 
         #expect(customer.id == 5)
-        #expect(customer.record.email == "Zoe@Example.test")
+        #expect(customer.record.email == "  Zoe@Example.test ")
+        #expect(customer.record.emailKey == "zoe@example.test")
         #expect(customer.record.firstName == "Zoë")
         #expect(customer.record.firstName.unicodeScalars.count == 3)
-        #expect(customer.record.lastName == "Park")
-        #expect(customer.record.company == "")
-        #expect(customer.record.phone == "")
+        #expect(customer.record.lastName.unicodeScalars.elementsEqual(" Park ".unicodeScalars))
+        #expect(customer.record.company == longName)
+        #expect(customer.record.phone == longPhone)
         #expect(customer.record.customerGroupID == 0)
         #expect(customer.dateModified == "2026-01-02T03:04:05Z")
+    }
+
+    @Test func parsesNullTextAsEmpty() async throws {
+        let item = #"{"id":6,"email":null,"first_name":"Ann","last_name":"Lee","company":null,"phone":null}"#
+        let client = try makeClient(FakeTransport([.answer(answer(200, customersBody([item])))]))
+
+        let customer = try #require(try await client.customers(withIDs: [6]).first)
+
+        #expect(customer.record.email == "")
+        #expect(customer.record.company == "")
+        #expect(customer.record.phone == "")
     }
 
     @Test func pagesThroughCustomerGroups() async throws {
