@@ -60,7 +60,7 @@ public struct MembershipRules: Sendable {
         evaluation.groupID = groupID
         evaluation.rule = rule
         evaluation.record = record(for: profile, groupID: groupID, ties: ties, in: snapshot)
-        evaluation.problems = problems(of: profile)
+        evaluation.problems = problems(of: profile, record: evaluation.record!)
         evaluation.explanationBasis = .grouped
         return evaluation
     }
@@ -146,7 +146,8 @@ public struct MembershipRules: Sendable {
         return ""
     }
 
-    func problems(of profile: Profile) -> [FieldProblem] {
+    /// What keeps `record`, built from `profile`, from being uploaded as it is.
+    func problems(of profile: Profile, record: CustomerRecord) -> [FieldProblem] {
         var problems: [FieldProblem] = []
         let email = EmailAddress.trimmed(profile.email ?? "")
         if email.isEmpty {
@@ -157,13 +158,25 @@ public struct MembershipRules: Sendable {
                 FieldProblem(code: .invalidEmail, field: "email", message: "email '\(shown)' is not well formed")
             )
         }
-        if TextNormalizer.normalized(profile.firstName).isEmpty {
-            problems.append(FieldProblem(code: .missingName, field: "first_name", message: "first name is empty"))
+        if let problem = nameProblem(sent: record.firstName, source: profile.firstName, field: "first_name") {
+            problems.append(problem)
         }
-        if TextNormalizer.normalized(profile.lastName).isEmpty {
-            problems.append(FieldProblem(code: .missingName, field: "last_name", message: "last name is empty"))
+        if let problem = nameProblem(sent: record.lastName, source: profile.lastName, field: "last_name") {
+            problems.append(problem)
         }
         return problems
+    }
+
+    /// `missing_name` when the name as sent is empty: empty in MC Trade, or cut to nothing because its
+    /// first character alone is longer than the limit.
+    func nameProblem(sent: String, source: String?, field: String) -> FieldProblem? {
+        guard sent.isEmpty else { return nil }
+        let name = field == "first_name" ? "first name" : "last name"
+        let message =
+            TextNormalizer.trimmed(source ?? "").isEmpty
+            ? "\(name) is empty"
+            : "\(name) is empty once cut to \(CustomerRecord.nameLimit) code points (its first character is longer)"
+        return FieldProblem(code: .missingName, field: field, message: message)
     }
 
     // MARK: - Explanations

@@ -157,6 +157,17 @@ struct SyncPlannerTests {
         #expect(update?.previous?.differingFields(from: scenario.wanted(1)) == ["first_name", "last_name", "phone"])
     }
 
+    @Test func linkedProfileWhoseNameIsCutToNothingKeepsOldNameAndUpdatesTheRest() {
+        let unfitting = "q" + String(repeating: "\u{0307}", count: 100)
+        var scenario = PlanScenario(profiles: [F.person(1, member: true, first: unfitting, phone: "555-0101")])
+        scenario.link(1, to: 100, holding: scenario.wanted(1).with(firstName: "Quinn", phone: "555-0000"))
+        let plan = scenario.plan()
+        #expect(plan.codes(of: 1) == [.missingName])
+        let update = plan.updates(of: 100).first
+        #expect(update?.record.firstName == "Quinn")
+        #expect(update?.record.phone == "555-0101")
+    }
+
     @Test func keptStoreNameTooLongForAWriteIsSentCutWhenOtherFieldsChange() {
         let long = String(repeating: "Q", count: 120)
         var scenario = PlanScenario(profiles: [F.person(1, member: true, first: nil, phone: "555-0101")])

@@ -95,6 +95,17 @@ struct EmailRulesTests {
         #expect(evaluation.problems.map(\.field) == ["last_name"])
     }
 
+    @Test func nameCutToNothingIsMissingName() {
+        // One grapheme cluster of 101 code points (no composed form): nothing of it fits in 100.
+        let unfitting = "q" + String(repeating: "\u{0307}", count: 100)
+        let evaluation = F.evaluate(1, [F.person(1, member: true, last: unfitting)])
+        #expect(evaluation.record?.lastName == "")
+        #expect(evaluation.problems.map(\.code) == [.missingName])
+        #expect(evaluation.problems.map(\.field) == ["last_name"])
+        #expect(evaluation.problems.first?.message.contains("100") == true)
+        #expect(!evaluation.isUploadable)
+    }
+
     @Test func everyProblemIsReported() {
         #expect(problems(email: "nope", first: "", last: nil) == [.invalidEmail, .missingName, .missingName])
     }
