@@ -40,6 +40,10 @@ public enum TextNormalizer {
         return String(text[..<end])
     }
 
+    /// Unicode white space, and U+FEFF (zero width no-break space, the byte order mark), which is not
+    /// Unicode white space but which text pasted or imported from files leaves at the start of a
+    /// field; invisible, it would otherwise make an email malformed or a name differ from itself.
+    /// Other zero-width characters are kept: joiners can be part of a name.
     static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isWhitespace || scalar == "\u{FEFF}"
     }

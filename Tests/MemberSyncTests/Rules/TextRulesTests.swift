@@ -26,6 +26,15 @@ struct TextRulesTests {
         #expect(TextNormalizer.trimmed("\u{202F}\u{2000}\u{2028}Ada\u{2029}\u{0085}") == "Ada")
     }
 
+    @Test func trimsAByteOrderMarkThoughItIsNotUnicodeWhiteSpace() {
+        #expect(!Unicode.Scalar(0xFEFF)!.properties.isWhitespace)
+        #expect(TextNormalizer.trimmed("\u{FEFF}Ada\u{FEFF} ") == "Ada")
+        #expect(TextNormalizer.trimmed("Zero\u{200B}") == "Zero\u{200B}")
+        let evaluation = F.evaluate(1, [F.person(1, member: true, email: "\u{FEFF}ada@example.test")])
+        #expect(evaluation.isUploadable)
+        #expect(evaluation.record?.email == "ada@example.test")
+    }
+
     @Test func keepsWhiteSpaceInsideText() {
         #expect(TextNormalizer.trimmed("  Mary\u{00A0}Ann  ") == "Mary\u{00A0}Ann")
     }
