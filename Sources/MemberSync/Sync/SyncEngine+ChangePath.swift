@@ -244,7 +244,11 @@ extension SyncEngine {
         for id in scope {
             let customer = context.links[id]
             let sent = customer.flatMap { context.lastSent[$0] }
-            if let customer, sent == nil { ids.insert(customer) }
+            // A leave carries the store's own values of the other fields, which may have changed since.
+            let leaves =
+                evaluations[id]?.groupID == nil
+                && sent.map { context.managedGroups.contains($0.customerGroupID) } == true
+            if let customer, sent == nil || leaves { ids.insert(customer) }
             guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record,
                 evaluation.wantedEmailKey != nil
             else {

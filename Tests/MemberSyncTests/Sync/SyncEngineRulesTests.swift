@@ -93,6 +93,24 @@ import Testing
         #expect(customer(4, in: harness)?.customerGroupID == 4)
     }
 
+    // MARK: - Section 4: a leave on the change path
+
+    @Test func leaveOnTheChangePathKeepsValuesEditedInTheStoreSinceTheLastWrite() async throws {
+        let harness = try await association()
+        harness.store.state.withLock { state in
+            let id = state.customers.values.first { $0.record.emailKey == "p4@example.test" }!.id
+            state.customers[id]!.record.firstName = " Lone"
+            state.customers[id]!.record.phone = "555 0104 (own)"
+        }
+        try harness.mctrade.updateProfile(id: 4, set: ["is_member": 0])
+        let result = try await harness.sync()
+        #expect(result.kind == .changes)
+        let left = try #require(customer(4, in: harness))
+        #expect(left.customerGroupID == 0)
+        #expect(left.firstName.unicodeScalars.elementsEqual(" Lone".unicodeScalars))
+        #expect(left.phone == "555 0104 (own)")
+    }
+
     // MARK: - Section 1: incomplete settings in the change path
 
     /// A pass that fails leaves profile 1 in the outbox; then profile 2 changes and the settings become
