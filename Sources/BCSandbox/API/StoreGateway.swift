@@ -34,6 +34,7 @@ final class StoreGateway: Sendable {
             result.response.headers = HTTPHeaders(
                 result.response.headers.fields.map { ($0.name.lowercased(), $0.value) }
             )
+            result.response.lowercasesHeaderNames = true
         }
         log.append(
             LoggedRequestEntry(
