@@ -48,6 +48,8 @@ public struct SandboxConfiguration: Sendable {
     public var rejectsReadOnlyFields = true
     /// A create without `trigger_account_created_notification` counts as sending a welcome email.
     public var welcomeEmailByDefault = true
+    /// Group of a created customer whose item has no `customer_group_id` (0: no group).
+    public var defaultCustomerGroupID = 0
     /// Milliseconds since the Unix epoch; replace in tests to control the rate-limit window.
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
