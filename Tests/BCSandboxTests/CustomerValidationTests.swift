@@ -168,4 +168,67 @@ struct CustomerValidationTests {
             #expect(response.array.first?["message"] as? String == "The field 'page' is invalid.")
         }
     }
+
+    static let address =
+        #"{"first_name":"Ada","last_name":"Kovacs","address1":"1 Harbour St","city":"Wellington","#
+        + #""country_code":"NZ","postal_code":"6011","address_type":"commercial"}"#
+
+    /// A valid create item with `field` set to the JSON text `value`, as a one-item batch.
+    static func batch(_ field: String, _ value: String) -> Data {
+        Data(#"[{"email":"sub@example.test","first_name":"A","last_name":"B","\#(field)":\#(value)}]"#.utf8)
+    }
+
+    /// `address` with one field replaced (or removed, for nil).
+    static func address(_ field: String, _ value: String?) -> String {
+        var object = try! JSONSerialization.jsonObject(with: Data(address.utf8)) as! [String: Any]
+        object[field] = value
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    static func repeated(_ element: String, _ count: Int) -> String {
+        "[" + Array(repeating: element, count: count).joined(separator: ",") + "]"
+    }
+
+    @Test func createTakesUpToTenValidAddresses() async throws {
+        try await withSandbox { (sandbox) async throws in
+            let response = try await sandbox.call(
+                "POST",
+                "/v3/customers",
+                rawBody: Self.batch("addresses", Self.repeated(Self.address, 10))
+            )
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test(arguments: [
+        ("addresses", "0.addresses", repeated(address, 11)),
+        ("addresses", "0.addresses.0.city", "[\(address("city", nil))]"),
+        ("addresses", "0.addresses.0.country_code", "[\(address("country_code", "NZL"))]"),
+        ("addresses", "0.addresses.0.postal_code", "[\(address("postal_code", String(repeating: "9", count: 31)))]"),
+        ("addresses", "0.addresses.0.address_type", "[\(address("address_type", "castle"))]"),
+        ("attributes", "0.attributes", repeated(#"{"attribute_id":1,"attribute_value":"x"}"#, 11)),
+        ("attributes", "0.attributes.0.attribute_id", #"[{"attribute_id":1,"attribute_value":"x"}]"#),
+        (
+            "attributes", "0.attributes.0.attribute_value",
+            #"[{"attribute_id":1,"attribute_value":""# + String(repeating: "v", count: 256) + #""}]"#
+        ),
+        ("registration_ip_address", "0.registration_ip_address", "\"" + String(repeating: "1", count: 31) + "\""),
+    ])
+    func subresourceViolationsAre422(field: String, key: String, value: String) async throws {
+        try await withSandbox { (sandbox) async throws in
+            let response = try await sandbox.call("POST", "/v3/customers", rawBody: Self.batch(field, value))
+            #expect(response.status == 422)
+            #expect(response.errors[key] != nil, "\(response.errors)")
+            #expect(try await sandbox.admin.dump().customers.isEmpty)
+        }
+    }
+
+    @Test func registrationAddressUpToThirtyIsTakenButLeftBlank() async throws {
+        try await withSandbox { (sandbox) async throws in
+            let body = Self.batch("registration_ip_address", "\"" + String(repeating: "1", count: 30) + "\"")
+            let response = try await sandbox.call("POST", "/v3/customers", rawBody: body)
+            #expect(response.status == 200)
+            #expect(response.data.first?["registration_ip_address"] as? String == "")
+        }
+    }
 }
