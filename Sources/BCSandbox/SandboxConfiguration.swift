@@ -16,10 +16,13 @@ public struct SandboxConfiguration: Sendable {
     /// Port to bind on 127.0.0.1; 0 picks a free one.
     public var port: UInt16 = 0
     public var storeHash = "sandbox"
-    /// Token with every scope the agent needs (customers modify, orders read-only).
+    /// Token with every scope the agent needs (`SandboxScope.fullAccess`: customers modify, orders read-only).
     public var token = "sandbox-token"
-    /// Optional second token with read-only scopes; its writes get 403.
+    /// Optional second token with read-only scopes (`SandboxScope.readOnlyAccess`); its writes get 403.
     public var readOnlyToken: String?
+    /// Further tokens with exactly the scopes given; an endpoint whose scope a token lacks answers 403 naming
+    /// that scope. A token with no scopes is known (no 401) but gets 403 everywhere.
+    public var scopedTokens: [String: Set<SandboxScope>] = [:]
     /// Requests allowed per window (150 on Standard and Plus plans).
     public var quota = 150
     /// Length of the rate-limit window in milliseconds.
@@ -45,8 +48,17 @@ public struct SandboxConfiguration: Sendable {
     public var rejectsReadOnlyFields = true
     /// A create without `trigger_account_created_notification` counts as sending a welcome email.
     public var welcomeEmailByDefault = true
+    /// Group of a created customer whose item has no `customer_group_id` (0: no group).
+    public var defaultCustomerGroupID = 0
     /// Milliseconds since the Unix epoch; replace in tests to control the rate-limit window.
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
     public init(dataPath: String) { self.dataPath = dataPath }
+
+    /// The scopes `token` holds, or nil for a token the store does not know (401).
+    func scopes(for token: String) -> Set<SandboxScope>? {
+        if token == self.token { return SandboxScope.fullAccess }
+        if token == readOnlyToken { return SandboxScope.readOnlyAccess }
+        return scopedTokens[token]
+    }
 }

@@ -64,6 +64,20 @@ struct AdminAndServerTests {
         }
     }
 
+    @Test func adminSeedingWithADuplicateEmailCreatesNoneOfTheBatch() async throws {
+        try await withSandbox { (sandbox) async throws in
+            try await sandbox.seedCustomers(1)
+            await #expect(throws: SandboxAdminError.self) {
+                try await sandbox.admin.createCustomers([
+                    newCustomer("first@example.test"), newCustomer("second@example.test"),
+                    newCustomer("Person1@example.test"),
+                ])
+            }
+            #expect(try await sandbox.admin.dump().customers.map(\.email) == ["person1@example.test"])
+            #expect(try await sandbox.admin.createCustomers([newCustomer("first@example.test")]).count == 1)
+        }
+    }
+
     @Test func forcedGroupIdIsKept() async throws {
         try await withSandbox { (sandbox) async throws in
             #expect(try await sandbox.admin.createGroup(name: "Members", id: 4) == 4)

@@ -116,6 +116,62 @@ struct RateLimitTests {
         }
     }
 
+    @Test func everyKindOfAnswerCarriesTheFourHeaders() async throws {
+        try await withSandbox { (sandbox) async throws in
+            // A 403 is refused before the quota is spent, so it leaves Requests-Left where it was.
+            let answers = [
+                (204, 149, try await sandbox.call("GET", "/v2/orders")),
+                (
+                    403, 149,
+                    try await sandbox.call("PUT", "/v3/customers", json: [], token: SandboxFixture.readOnlyToken)
+                ),
+                (404, 148, try await sandbox.call("GET", "/v2/orders/7")),
+                (422, 147, try await sandbox.call("GET", "/v3/customers?colour:in=red")),
+            ]
+            for (status, left, response) in answers {
+                #expect(response.status == status)
+                #expect(response.header("X-Rate-Limit-Time-Window-Ms") == "30000", "\(status)")
+                #expect(response.header("X-Rate-Limit-Time-Reset-Ms") == "30000", "\(status)")
+                #expect(response.header("X-Rate-Limit-Requests-Quota") == "150", "\(status)")
+                #expect(response.header("X-Rate-Limit-Requests-Left") == String(left), "\(status)")
+            }
+        }
+    }
+
+    @Test func moreThanTenConcurrentCreatesGet429() async throws {
+        try await withSandbox { (sandbox) async throws in
+            try await sandbox.admin.addFault(["kind": "latency", "ms": 1_500, "method": "POST"])
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 1...13 {
+                    group.addTask {
+                        let body = [newCustomer("concurrent\(index)@example.test")]
+                        return try await sandbox.call("POST", "/v3/customers", json: body).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 10)
+            #expect(statuses.filter { $0 == 429 }.count == 3)
+            #expect(try await sandbox.admin.dump().customers.count == 10)
+        }
+    }
+
+    @Test func concurrencyLimitsAreSwitchable() async throws {
+        try await withSandbox({ $0.maximumConcurrentCreates = 1 }) { (sandbox) async throws in
+            try await sandbox.admin.addFault(["kind": "latency", "ms": 1_000, "method": "POST"])
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 1...3 {
+                    group.addTask {
+                        let body = [newCustomer("one\(index)@example.test")]
+                        return try await sandbox.call("POST", "/v3/customers", json: body).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.sorted() == [200, 429, 429])
+        }
+    }
+
     @Test func moreThanThreeConcurrentUpdatesGet429() async throws {
         try await withSandbox { (sandbox) async throws in
             try await sandbox.seedCustomers(6)

@@ -103,6 +103,50 @@ struct FaultTests {
         }
     }
 
+    @Test func rejectedEmailHonoursCountAndMethod() async throws {
+        try await withSandbox { (sandbox) async throws in
+            try await sandbox.seedCustomers(1)
+            try await sandbox.admin.addFault([
+                "kind": "reject_email", "email": "blocked@example.test", "count": 1, "method": "PUT",
+            ])
+            let create = try await sandbox.call("POST", "/v3/customers", json: [newCustomer("blocked@example.test")])
+            #expect(create.status == 200, "a PUT-only rejection leaves creates alone")
+            let update = [["id": 1, "email": "BLOCKED@example.test"]]
+            let refused = try await sandbox.call("PUT", "/v3/customers", json: update)
+            #expect(refused.status == 422)
+            #expect(refused.errors["0.email"]?.contains("BLOCKED@example.test") == true)
+            let second = try await sandbox.call("PUT", "/v3/customers", json: [["id": 1, "notes": "n"]])
+            #expect(second.status == 200, "a batch without the email does not use up the count")
+            let again = try await sandbox.call(
+                "PUT",
+                "/v3/customers",
+                json: [["id": 2, "notes": "n"], ["id": 1, "email": "blocked@example.test"]]
+            )
+            #expect(again.status == 422, "\(again.errors)")
+            #expect(
+                again.errors["1.email"]?.contains("already in use") == true,
+                "count 1 is spent: the store's own check speaks"
+            )
+        }
+    }
+
+    @Test func rejectedEmailHonoursPathAndCanBeLifted() async throws {
+        try await withSandbox { (sandbox) async throws in
+            try await sandbox.admin.addFault(["kind": "reject_email", "email": "a@example.test", "path": "/v3/other"])
+            #expect(
+                try await sandbox.call("POST", "/v3/customers", json: [newCustomer("a@example.test")]).status == 200
+            )
+            try await sandbox.admin.addFault(["kind": "reject_email", "email": "b@example.test"])
+            #expect(
+                try await sandbox.call("POST", "/v3/customers", json: [newCustomer("b@example.test")]).status == 422
+            )
+            try await sandbox.admin.addFault(["kind": "reject_email", "email": "B@example.test", "enabled": false])
+            #expect(
+                try await sandbox.call("POST", "/v3/customers", json: [newCustomer("b@example.test")]).status == 200
+            )
+        }
+    }
+
     @Test func lowercaseHeadersSwitch() async throws {
         try await withSandbox { (sandbox) async throws in
             try await sandbox.admin.addFault(["kind": "lowercase_headers", "enabled": true])

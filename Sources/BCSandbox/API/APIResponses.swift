@@ -21,6 +21,15 @@ enum APIResponses {
         )
     }
 
+    /// 403 for a token without `scope`: the v3 `Error` body, naming the scope in the title and in `errors`.
+    static func missingScope(_ scope: String) -> HTTPResponse {
+        v3Error(
+            403,
+            title: "You don't have a required scope to access the endpoint: \(scope)",
+            errors: ["scope": "The access token lacks the \(scope) scope"]
+        )
+    }
+
     static func methodNotAllowed() -> HTTPResponse {
         v3Error(405, title: "The requested method is not allowed for this resource.")
     }

@@ -51,6 +51,7 @@ struct CustomerBatch: Sendable {
         switch operation {
         case .create:
             row = CustomerRow(email: "", firstName: "", lastName: "")
+            row.customerGroupID = context.configuration.defaultCustomerGroupID
             row.dateCreated = now
             row.triggerAccountCreatedNotification =
                 input.triggersWelcomeEmail ?? context.configuration.welcomeEmailByDefault

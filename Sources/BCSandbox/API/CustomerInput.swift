@@ -21,7 +21,7 @@ struct CustomerInput {
     var channelIDs: [Int]??
 
     /// Problems found, keyed by field name.
-    private(set) var errors: [(field: String, message: String)] = []
+    var errors: [(field: String, message: String)] = []
 
     private static let readOnlyOnUpdate = [
         "date_created", "date_modified", "registration_ip_address", "origin_channel_id",
@@ -43,6 +43,7 @@ struct CustomerInput {
         }
         readStrings(json, operation: operation)
         readOthers(json, operation: operation)
+        if operation == .create { readSubresources(json) }
     }
 
     private mutating func readStrings(_ json: [String: Any], operation: Operation) {
@@ -92,9 +93,20 @@ struct CustomerInput {
         }
     }
 
-    private mutating func string(_ json: [String: Any], _ field: String, required: Bool, length: ClosedRange<Int>)
+    mutating func string(_ json: [String: Any], _ field: String, required: Bool, length: ClosedRange<Int>)
         -> String?
     {
+        Self.check(json, field, required: required, length: length, into: &errors)
+    }
+
+    /// The string `field` of `json` if it is present and within `length`; otherwise records why not in `errors`.
+    static func check(
+        _ json: [String: Any],
+        _ field: String,
+        required: Bool,
+        length: ClosedRange<Int>,
+        into errors: inout [(field: String, message: String)]
+    ) -> String? {
         guard let value = json[field] else {
             if required { errors.append((field, "\(field) is required")) }
             return nil

@@ -73,8 +73,9 @@ struct CustomersEndpoint {
                 rejectsReadOnlyFields: context.configuration.rejectsReadOnlyFields
             )
         }
-        if let refused = context.faults.rejectedEmail(in: inputs.compactMap(\.email)) {
-            let index = inputs.firstIndex { $0.email?.lowercased() == refused.lowercased() } ?? 0
+        let emails = inputs.compactMap(\.email)
+        if let refused = context.faults.takeRejectedEmail(in: emails, method: request.method, path: request.path) {
+            let index = inputs.firstIndex { $0.email == refused } ?? 0
             let errors = errorMap(
                 [(index, "email", "The email address \(refused) is not allowed by this store.")],
                 operation

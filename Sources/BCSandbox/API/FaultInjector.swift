@@ -68,7 +68,13 @@ struct FaultError: Error, CustomStringConvertible {
 final class FaultInjector: Sendable {
     private let faults = Mutex([Fault]())
 
-    func add(_ fault: Fault) { faults.withLock { $0.append(fault) } }
+    /// Adds `fault`. A disabled `reject_email` lifts the earlier rejections of its email instead of adding one.
+    func add(_ fault: Fault) {
+        faults.withLock { faults in
+            guard fault.kind == .rejectEmail, !fault.isEnabled else { return faults.append(fault) }
+            faults.removeAll { $0.kind == .rejectEmail && $0.email.lowercased() == fault.email.lowercased() }
+        }
+    }
 
     func clear() { faults.withLock { $0.removeAll() } }
 
@@ -93,11 +99,20 @@ final class FaultInjector: Sendable {
         faults.withLock { faults in faults.last { $0.kind == kind }?.isEnabled ?? false }
     }
 
-    /// The first refused email in `emails` (compared without case), if any.
-    func rejectedEmail(in emails: [String]) -> String? {
-        let refused = faults.withLock { faults in
-            faults.filter { $0.kind == .rejectEmail }.map { $0.email.lowercased() }
+    /// The first email of `emails` that a `reject_email` fault matching the request refuses (compared without
+    /// case), taking one use of that fault.
+    func takeRejectedEmail(in emails: [String], method: String, path: String) -> String? {
+        faults.withLock { faults in
+            for (index, fault) in faults.enumerated()
+            where fault.kind == .rejectEmail && fault.matches(method: method, path: path) {
+                let refused = fault.email.lowercased()
+                guard let email = emails.first(where: { $0.lowercased() == refused }) else { continue }
+                if let remaining = fault.remaining {
+                    if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
+                }
+                return email
+            }
+            return nil
         }
-        return emails.first { refused.contains($0.lowercased()) }
     }
 }

@@ -30,7 +30,10 @@ final class RateLimiter: Sendable {
     private let defaults: (quota: Int, window: Int)
     private let state: Mutex<State>
 
+    /// A quota below 0 counts as 0 and a window below 1 ms as 1 ms, as `configure` treats them.
     init(quota: Int, windowMilliseconds: Int, clock: @escaping @Sendable () -> Int64) {
+        let quota = max(0, quota)
+        let windowMilliseconds = max(1, windowMilliseconds)
         self.clock = clock
         self.defaults = (quota, windowMilliseconds)
         self.state = Mutex(State(quota: quota, windowMilliseconds: windowMilliseconds))

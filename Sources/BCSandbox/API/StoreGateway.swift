@@ -34,6 +34,7 @@ final class StoreGateway: Sendable {
             result.response.headers = HTTPHeaders(
                 result.response.headers.fields.map { ($0.name.lowercased(), $0.value) }
             )
+            result.response.lowercasesHeaderNames = true
         }
         log.append(
             LoggedRequestEntry(
@@ -54,8 +55,9 @@ final class StoreGateway: Sendable {
     private enum RateHeaders { case none, normal, retryAfter }
 
     private func process(_ request: HTTPRequest, path: String) -> (EndpointResult, RateHeaders) {
-        let scopes = scopes(for: request.headers["X-Auth-Token"])
-        guard !scopes.isEmpty else {
+        guard let token = request.headers["X-Auth-Token"], !token.isEmpty,
+            let scopes = context.configuration.scopes(for: token)
+        else {
             return (
                 EndpointResult(response: APIResponses.v3Error(401, title: "The access token is missing or invalid.")),
                 .normal
@@ -67,9 +69,8 @@ final class StoreGateway: Sendable {
         case .failure(let error): return (EndpointResult(response: error.response), .normal)
         case .success(let resolved): route = resolved
         }
-        guard scopes.contains(route.requiredScope) else {
-            let response = APIResponses.v3Error(403, title: "You don't have a required scope to access the endpoint")
-            return (EndpointResult(response: response), .normal)
+        guard route.requiredScope.isGranted(by: scopes) else {
+            return (EndpointResult(response: APIResponses.missingScope(route.requiredScope.name)), .normal)
         }
         if let early = platformFault(request, path: path) { return early }
         return serve(request, path: path, route: route)
@@ -136,13 +137,6 @@ final class StoreGateway: Sendable {
             }
         }
         return .json(fault.status, body)
-    }
-
-    private func scopes(for token: String?) -> Set<StoreRoute.Scope> {
-        guard let token, !token.isEmpty else { return [] }
-        if token == context.configuration.token { return [.customersRead, .customersWrite, .ordersRead] }
-        if token == context.configuration.readOnlyToken { return [.customersRead, .ordersRead] }
-        return []
     }
 
     private func addRateHeaders(to response: inout HTTPResponse, retryAfter: Bool) {

@@ -10,8 +10,27 @@ enum StoreRoute {
     case orderCount
     case order(id: Int)
 
-    /// What a token may do.
-    enum Scope { case customersRead, customersWrite, ordersRead }
+    /// What a request needs a token to hold.
+    enum Scope {
+        case customersRead, customersWrite, ordersRead
+
+        /// The least scope that grants it, as a 403 names it.
+        var name: String {
+            switch self {
+            case .customersRead: SandboxScope.customersReadOnly.rawValue
+            case .customersWrite: SandboxScope.customers.rawValue
+            case .ordersRead: SandboxScope.ordersReadOnly.rawValue
+            }
+        }
+
+        func isGranted(by scopes: Set<SandboxScope>) -> Bool {
+            switch self {
+            case .customersRead: scopes.contains(.customers) || scopes.contains(.customersReadOnly)
+            case .customersWrite: scopes.contains(.customers)
+            case .ordersRead: scopes.contains(.orders) || scopes.contains(.ordersReadOnly)
+            }
+        }
+    }
 
     /// Resolves a path below `/stores/{hash}`; nil for unknown paths, `.failure` for a known path with a wrong method.
     static func resolve(method: String, path: String) -> Result<StoreRoute, ResponseError>? {

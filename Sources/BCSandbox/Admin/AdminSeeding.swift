@@ -27,20 +27,21 @@ struct AdminSeeding {
         let now = context.nowSeconds
         let store = context.store
         let rows = try items.map { item throws(ResponseError) in try Self.customer(from: item, now: now) }
-        let created = try store.write { database -> Result<[CustomerRow], ResponseError> in
+        // A refusal is thrown, not returned, so that the transaction rolls back the customers inserted before it.
+        let created = try store.write { database -> [CustomerRow] in
             var created: [CustomerRow] = []
             for var row in rows {
                 if try !CustomerTable.ids(emailKey: store.emailKey(row.email), column: store.emailColumn, in: database)
                     .isEmpty
                 {
-                    return .failure(ResponseError(AdminAPI.error(409, "email \"\(row.email)\" is already in use")))
+                    throw ResponseError(AdminAPI.error(409, "email \"\(row.email)\" is already in use"))
                 }
                 row.id = try CustomerTable.insert(row, into: database)
                 created.append(row)
             }
-            return .success(created)
+            return created
         }
-        return .json(200, try created.get().map(\.dumpJSON))
+        return .json(200, created.map(\.dumpJSON))
     }
 
     func updateCustomer(id: Int, _ object: [String: Any]) throws -> HTTPResponse {

@@ -24,7 +24,15 @@ public enum SandboxCommand {
             case "dump": return try await dump(options)
             case "requests": return try await requests(options)
             case "fault": return try await fault(&options)
-            case "help", "--help", "-h": return help(options.positional.dropFirst().first)
+            case "help":
+                try options.check(command: "", values: [])
+                let topic = options.positional.dropFirst().first
+                guard topic == nil || SandboxHelp.topics.contains(topic!) else {
+                    throw SandboxUsageError(
+                        message: "no help on '\(topic!)'; topics: \(SandboxHelp.topics.joined(separator: ", "))"
+                    )
+                }
+                return help(topic)
             default: throw SandboxUsageError(message: "unknown subcommand '\(subcommand)'; see 'bc-sandbox --help'")
             }
         } catch let error as SandboxUsageError {
@@ -43,17 +51,17 @@ public enum SandboxCommand {
 
     // MARK: - serve
 
+    /// The store `bc-sandbox serve ARGUMENTS` would run, with tokens from `environment`; throws
+    /// `SandboxUsageError` for what the command would refuse with exit status 64.
+    public static func serveConfiguration(_ arguments: [String], environment: [String: String]) throws
+        -> SandboxConfiguration
+    {
+        try ServeOptions.configuration(CommandOptions(arguments), environment: environment)
+    }
+
     private static func serve(_ options: CommandOptions) async throws -> Int32 {
         if options.wantsHelp { return help("serve") }
-        guard let data = options.value("--data") else { throw SandboxUsageError(message: "serve needs --data FILE") }
-        var configuration = SandboxConfiguration(dataPath: data)
-        configuration.port = UInt16(try options.integer("--port") ?? 0)
-        configuration.storeHash = options.value("--store-hash") ?? "sandbox"
-        configuration.quota = try options.integer("--quota") ?? 150
-        configuration.windowMilliseconds = try options.integer("--window-ms") ?? 30_000
-        configuration.token = try token(options)
-        configuration.readOnlyToken = ProcessInfo.processInfo.environment["BC_SANDBOX_READONLY_TOKEN"]
-
+        let configuration = try ServeOptions.configuration(options, environment: ProcessInfo.processInfo.environment)
         signal(SIGPIPE, SIG_IGN)
         let server = try SandboxServer(configuration)
         try server.start()
@@ -65,20 +73,6 @@ public enum SandboxCommand {
         await waitForTermination()
         server.stop()
         return 0
-    }
-
-    /// The token from `BC_SANDBOX_TOKEN` or `--token-file`, never from the command line itself.
-    private static func token(_ options: CommandOptions) throws -> String {
-        if let path = options.value("--token-file") {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw SandboxUsageError(message: "cannot read the token file '\(path)'")
-            }
-            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw SandboxUsageError(message: "the token file '\(path)' is empty") }
-            return token
-        }
-        if let token = ProcessInfo.processInfo.environment["BC_SANDBOX_TOKEN"], !token.isEmpty { return token }
-        return "sandbox-token"
     }
 
     /// Suspends until SIGTERM or SIGINT arrives.
@@ -111,6 +105,7 @@ public enum SandboxCommand {
 
     private static func seed(_ options: inout CommandOptions) async throws -> Int32 {
         if options.wantsHelp { return help("seed") }
+        try options.check(command: "seed", values: seedValues)
         let admin = try admin(options)
         switch options.positional.dropFirst().first {
         case "group":
@@ -137,6 +132,11 @@ public enum SandboxCommand {
         return 0
     }
 
+    private static let seedValues: Set<String> = [
+        "--url", "--id", "--email", "--first-name", "--last-name", "--company", "--phone", "--group", "--notes",
+        "--password", "--customer-id", "--total", "--status-id", "--date-created",
+    ]
+
     private static func customerSeed(_ options: CommandOptions) throws -> SandboxCustomerSeed {
         guard let email = options.value("--email"), let first = options.value("--first-name"),
             let last = options.value("--last-name")
@@ -155,6 +155,7 @@ public enum SandboxCommand {
 
     private static func dump(_ options: CommandOptions) async throws -> Int32 {
         if options.wantsHelp { return help("dump") }
+        try options.check(command: "dump", values: ["--url"])
         let data = try await admin(options).dumpData()
         let object = try JSONSerialization.jsonObject(with: data)
         let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -164,6 +165,7 @@ public enum SandboxCommand {
 
     private static func requests(_ options: CommandOptions) async throws -> Int32 {
         if options.wantsHelp { return help("requests") }
+        try options.check(command: "requests", values: ["--url"], switches: ["--clear"])
         let admin = try admin(options)
         if options.flag("--clear") {
             try await admin.clearRequests()
@@ -181,6 +183,7 @@ public enum SandboxCommand {
 
     private static func fault(_ options: inout CommandOptions) async throws -> Int32 {
         if options.wantsHelp { return help("fault") }
+        try options.check(command: "fault", values: FaultArguments.values, switches: FaultArguments.switches)
         let admin = try admin(options)
         guard let kind = options.positional.dropFirst().first else {
             throw SandboxUsageError(message: "fault needs a KIND (or 'clear'); see 'bc-sandbox help fault'")

@@ -1,5 +1,7 @@
 /// The `--help` texts of `bc-sandbox` and its subcommands.
 enum SandboxHelp {
+    static let topics = ["serve", "seed", "fault", "dump", "requests"]
+
     static func text(for topic: String?) -> String {
         switch topic {
         case "serve": serve
@@ -15,6 +17,7 @@ enum SandboxHelp {
 
         USAGE
           bc-sandbox serve --data FILE [--port N] [--port-file FILE] [--store-hash HASH] [--quota N] [--window-ms MS]
+                           [--token-file FILE] [--tokens-file FILE] [--option NAME=VALUE ...]   (bc-sandbox help serve)
           bc-sandbox seed --url URL group NAME [--id N]
           bc-sandbox seed --url URL customer --email E --first-name F --last-name L [--group ID] [--notes N]
           bc-sandbox seed --url URL order --customer-id N --total T [--status-id S]
@@ -37,23 +40,49 @@ enum SandboxHelp {
         (seeding, dump, faults, quota, request log) lives under /__sandbox/; it needs no token and costs no quota.
         """
 
-    static let serve = """
+    static var serve: String {
+        let width = SandboxConfiguration.options.map { $0.name.count + $0.values.count + 1 }.max() ?? 0
+        let options = SandboxConfiguration.options.map { option in
+            let left = "\(option.name)=\(option.values)"
+            let padding = String(repeating: " ", count: width - left.count + 2)
+            return "  \(left)\(padding)\(option.summary) [default: \(option.defaultValue)]"
+        }
+        return serveText + "\n\n" + options.joined(separator: "\n")
+    }
+
+    private static let serveText = """
         bc-sandbox serve --data FILE [options]
 
         Serves the store on 127.0.0.1 until SIGTERM or SIGINT, then exits 0. Prints exactly one line,
         "bc-sandbox listening on http://127.0.0.1:PORT", when ready. Data persists in FILE (SQLite).
+        A bad option or value exits 64 with a message saying what is wrong.
 
           --data FILE          SQLite file for the store (created when missing)
-          --port N             port to listen on; 0 (default) picks a free one
+          --port N             port to listen on, 0-65535; 0 (default) picks a free one
           --port-file FILE     also write the port to FILE
           --store-hash HASH    store hash in /stores/HASH/... (default: sandbox); others get 404
-          --quota N            requests per window (default 150; Pro plans have 450)
-          --window-ms MS       rate-limit window (default 30000); shorten it for fast tests
+          --quota N            requests per window, at least 1 (default 150; Pro plans have 450)
+          --window-ms MS       rate-limit window, 1-86400000 (default 30000); shorten it for fast tests
           --token-file FILE    read the API token from FILE
+          --tokens-file FILE   further tokens with chosen scopes, one "TOKEN SCOPE,SCOPE..." a line
+          --option NAME=VALUE  a behaviour switch (below); repeat it for several
 
+        TOKENS
         The token comes from --token-file or the BC_SANDBOX_TOKEN environment variable, never from the
-        command line; without either it is "sandbox-token". BC_SANDBOX_READONLY_TOKEN adds a second token
-        with read-only scopes (its writes get 403).
+        command line; without either it is "sandbox-token". It holds store_v2_customers and
+        store_v2_orders_read_only. BC_SANDBOX_READONLY_TOKEN adds a token with store_v2_customers_read_only
+        and store_v2_orders_read_only (its writes get 403). BC_SANDBOX_TOKENS, entries separated by ";", and
+        --tokens-file add tokens with exactly the scopes listed ("#" starts a comment; a token alone has none):
+
+          export BC_SANDBOX_TOKENS="orders-only store_v2_orders_read_only; no-scopes"
+
+        Scopes: store_v2_customers (customers and groups, read and write), store_v2_customers_read_only,
+        store_v2_orders, store_v2_orders_read_only. A request whose scope the token lacks gets 403 with the
+        v3 error body naming the scope it needs.
+
+        BEHAVIOUR SWITCHES
+        Where the real API's behaviour is unconfirmed the sandbox takes the stricter reading; --option
+        changes it, e.g. --option partial_batches=true --option error_keys=generic.
         """
 
     static let seed = """
@@ -81,7 +110,9 @@ enum SandboxHelp {
           latency --ms M [--count N]    wait M ms before serving (outside the store lock)
           rate-limit-without-headers --count N   429 with no rate-limit headers (platform overload)
           rate-limit-as-500 --count N   500 where a 429 would be
-          reject-email --email E        any create/update batch holding E gets 422 as a whole
+          reject-email --email E [--count N] [--method M] [--disable]
+                                        a create/update batch holding E gets 422 as a whole;
+                                        --disable lifts the rejections of E
           lowercase-headers [--disable] send header names in lower case
           put-without-group-resets [--disable]   a PUT without customer_group_id resets the group to 0
 

@@ -31,7 +31,8 @@ struct HTTPConnection {
         while let (request, keepAlive) = readRequest() {
             let response = handler(request)
             if response.dropsConnection { return }
-            guard write(response.serialized(keepAlive: keepAlive)), keepAlive else { return }
+            let bytes = response.serialized(keepAlive: keepAlive, includesBody: request.method != "HEAD")
+            guard write(bytes), keepAlive else { return }
         }
     }
 

@@ -81,6 +81,8 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Close the connection instead of writing this response (a lost answer).
     public var dropsConnection = false
+    /// Write every header name in lower case, the framing headers too (the `lowercase_headers` fault).
+    public var lowercasesHeaderNames = false
 
     public init(status: Int, headers: HTTPHeaders = .init(), body: [UInt8] = []) {
         self.status = status
@@ -99,18 +101,21 @@ public struct HTTPResponse: Sendable {
     /// A response with no body (204 and friends).
     public static func empty(_ status: Int) -> HTTPResponse { HTTPResponse(status: status) }
 
-    /// Serialises status line, headers (with Content-Length) and body.
-    func serialized(keepAlive: Bool) -> [UInt8] {
+    /// Serialises status line, headers (with Content-Length) and, unless `includesBody` is false (an answer to
+    /// HEAD), the body. A 204 carries no Content-Length (RFC 9110, 8.6); with `lowercasesHeaderNames` every
+    /// name, Content-Length and Connection included, is written in lower case.
+    func serialized(keepAlive: Bool, includesBody: Bool = true) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for field in headers where field.name.lowercased() != "content-length" {
-            head += "\(field.name): \(field.value)\r\n"
+            head += "\(headerName(field.name)): \(field.value)\r\n"
         }
-        let lengthName = headers.fields.contains { $0.name == "content-type" } ? "content-length" : "Content-Length"
-        head += "\(lengthName): \(body.count)\r\n"
-        if !keepAlive { head += "Connection: close\r\n" }
+        if status != 204 { head += "\(headerName("Content-Length")): \(body.count)\r\n" }
+        if !keepAlive { head += "\(headerName("Connection")): close\r\n" }
         head += "\r\n"
-        return Array(head.utf8) + body
+        return includesBody ? Array(head.utf8) + body : Array(head.utf8)
     }
+
+    private func headerName(_ name: String) -> String { lowercasesHeaderNames ? name.lowercased() : name }
 
     static func reason(_ status: Int) -> String {
         switch status {
