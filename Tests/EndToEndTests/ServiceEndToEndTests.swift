@@ -63,7 +63,8 @@ struct ServiceEndToEndTests {
 /// and drains the backlog once the store is back.
 @Suite(.serialized)
 struct OutageEndToEndTests {
-    @Test func serviceRidesOutAStoreOutageAndDrainsTheBacklog() async throws {
+    /// A workspace whose service runs and has uploaded members 1-20 (`p1@example.test`, ...).
+    func serviceFollowingTwentyMembers() async throws -> (EndToEndWorkspace, Process) {
         let workspace = try await EndToEndWorkspace()
         for id in 1...20 {
             try workspace.mctrade.insertIndividual(
@@ -75,11 +76,13 @@ struct OutageEndToEndTests {
             )
         }
         let service = try workspace.startMembersync("run")
-        defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
         #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 20 })
+        return (workspace, service)
+    }
 
-        workspace.sandbox.stop()
+    /// Changes all 20 members and adds member 21 (`p21@example.test`).
+    func changeEveryoneAndAddOne(_ workspace: EndToEndWorkspace) throws {
         for id in 1...20 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("During\(id)")]) }
         try workspace.mctrade.insertIndividual(
             id: 21,
@@ -88,30 +91,80 @@ struct OutageEndToEndTests {
             email: "p21@example.test",
             isMember: true
         )
+    }
+
+    /// Waits until `status` says the service is degraded; returns the last status output.
+    func degradedStatus(_ workspace: EndToEndWorkspace) async throws -> ProcessOutput {
         var status = ProcessOutput(status: 0, standardOutput: "", standardError: "")
-        #expect(
-            try await waitUntil(timeout: 20) {
-                status = try await workspace.membersync("status", "--offline")
-                return status.standardOutput.contains("DEGRADED")
-            },
-            "\(status.all)"
-        )
+        _ = try await waitUntil(timeout: 30) {
+            status = try await workspace.membersync("status", "--offline")
+            return status.standardOutput.contains("DEGRADED")
+        }
+        return status
+    }
+
+    /// Waits until the store has the changes of `changeEveryoneAndAddOne` and `status` is no longer degraded.
+    func backlogDrains(_ workspace: EndToEndWorkspace) async throws -> Bool {
+        let admin = workspace.admin
+        let drained = try await waitUntil(timeout: 90) {
+            let customers = try await admin.dump().customers
+            return customers.count == 21
+                && customers.allSatisfy { $0.email == "p21@example.test" || $0.lastName.hasPrefix("During") }
+        }
+        let recovered = try await waitUntil(timeout: 20) {
+            !(try await workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
+        }
+        return drained && recovered
+    }
+
+    @Test func serviceRidesOutAStoreOutageAndDrainsTheBacklog() async throws {
+        let (workspace, service) = try await serviceFollowingTwentyMembers()
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+
+        workspace.sandbox.stop()
+        try changeEveryoneAndAddOne(workspace)
+        let status = try await degradedStatus(workspace)
+        #expect(status.standardOutput.contains("DEGRADED"), "\(status.all)")
         #expect(status.standardOutput.contains("lag 0 changes"), "the service keeps following the change log")
 
         try workspace.sandbox.restart()
-        #expect(
-            try await waitUntil(timeout: 90) {
-                let customers = try await admin.dump().customers
-                return customers.count == 21
-                    && customers.allSatisfy { $0.email == "p21@example.test" || $0.lastName.hasPrefix("During") }
-            }
-        )
-        #expect(
-            try await waitUntil(timeout: 20) {
-                !(try await workspace.membersync("status", "--offline").standardOutput.contains("DEGRADED"))
-            }
-        )
+        #expect(try await backlogDrains(workspace))
         let emails = try await admin.dump().customers.map { $0.email.lowercased() }
         #expect(Set(emails).count == emails.count)
+    }
+
+    @Test func serviceRidesOutARunOf502503And504AnswersAndDrainsTheBacklog() async throws {
+        let (workspace, service) = try await serviceFollowingTwentyMembers()
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+        try await admin.clearRequests()
+        // Runs of gateway and availability errors: the next reads (two passes' worth of retries, so
+        // that the service is degraded for a while), the next updates, the next create (a 502 on a
+        // create leaves it in doubt: the proxy may have let it through).
+        let outage: [(method: String, status: Int, count: Int)] = [
+            ("GET", 502, 5), ("GET", 504, 5), ("PUT", 503, 3), ("PUT", 504, 2), ("POST", 502, 1),
+        ]
+        for run in outage {
+            try await admin.addFault(["kind": "status", "status": run.status, "count": run.count, "method": run.method])
+        }
+        try changeEveryoneAndAddOne(workspace)
+        let status = try await degradedStatus(workspace)
+        #expect(status.standardOutput.contains("DEGRADED"), "\(status.all)")
+        #expect(status.standardOutput.contains("lag 0 changes"), "the service keeps following the change log")
+
+        #expect(try await backlogDrains(workspace))
+        let requests = try await admin.requests()
+        print(
+            "TRAIL",
+            requests.map { "\($0.method) \($0.query.prefix(30)) \($0.status) \($0.startedMilliseconds % 100_000)" }
+        )
+        let failed = requests.filter { $0.status >= 500 }.map { "\($0.method) \($0.status)" }
+        let injected = outage.flatMap { run in Array(repeating: "\(run.method) \(run.status)", count: run.count) }
+        #expect(failed.sorted() == injected.sorted(), "every injected failure was met")
+        #expect(requests.filter { $0.method == "POST" && $0.status == 200 }.count == 1, "the in-doubt create looked up")
+        let customers = try await admin.dump().customers
+        #expect(Set(customers.map { $0.email.lowercased() }).count == customers.count)
+        #expect(customers.filter { $0.email == "p21@example.test" }.count == 1)
     }
 }
