@@ -59,12 +59,13 @@ struct ServiceEndToEndTests {
     }
 }
 
-/// A store outage while the service runs: it keeps following the change log, says it is degraded,
-/// and drains the backlog once the store is back.
+/// Trouble while the service runs (the store down or answering 5xx or 401, MC Trade's file missing):
+/// it keeps following the change log, says what is wrong, writes nothing it should not, and drains the
+/// backlog once the trouble is over.
 @Suite(.serialized)
 struct OutageEndToEndTests {
     /// A workspace whose service runs and has uploaded members 1-20 (`p1@example.test`, ...).
-    func serviceFollowingTwentyMembers() async throws -> (EndToEndWorkspace, Process) {
+    func serviceFollowingTwentyMembers(log: URL? = nil) async throws -> (EndToEndWorkspace, Process) {
         let workspace = try await EndToEndWorkspace()
         for id in 1...20 {
             try workspace.mctrade.insertIndividual(
@@ -75,7 +76,11 @@ struct OutageEndToEndTests {
                 isMember: true
             )
         }
-        let service = try workspace.startMembersync("run")
+        let standardError = try log.map { url in
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+            return try FileHandle(forWritingTo: url)
+        }
+        let service = try workspace.startMembersync("run", standardError: standardError)
         let admin = workspace.admin
         #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 20 })
         return (workspace, service)
@@ -166,5 +171,78 @@ struct OutageEndToEndTests {
         let customers = try await admin.dump().customers
         #expect(Set(customers.map { $0.email.lowercased() }).count == customers.count)
         #expect(customers.filter { $0.email == "p21@example.test" }.count == 1)
+    }
+
+    @Test func serviceStopsWritesWhileTheTokenIsRefusedKeepsFollowingAndResumes() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let (workspace, service) = try await serviceFollowingTwentyMembers(log: log)
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+        try await admin.addFault(["kind": "status", "status": 401])
+        try await admin.clearRequests()
+        try changeEveryoneAndAddOne(workspace)
+        var status = ProcessOutput(status: 0, standardOutput: "", standardError: "")
+        let stopped = try await waitUntil(timeout: 30) {
+            status = try await workspace.membersync("status", "--offline")
+            return status.standardOutput.contains("writes are stopped")
+        }
+        #expect(stopped, "\(status.all)")
+        #expect(status.standardOutput.contains("token"), "\(status.all)")
+        #expect(status.standardOutput.contains("lag 0 changes"), "the service keeps following the change log")
+        // Tried again, slowly: a few requests over some seconds, not a storm.
+        try await Task.sleep(for: .seconds(4))
+        let refused = try await admin.requests()
+        #expect(refused.allSatisfy { $0.status == 401 }, "\(refused.map { "\($0.method) \($0.path) \($0.status)" })")
+        #expect((2...12).contains(refused.count), "\(refused.count) requests while the token was refused")
+        #expect(try await admin.dump().customers.allSatisfy { $0.lastName == "Member" }, "nothing written")
+
+        try await admin.clearFaults()
+        #expect(try await backlogDrains(workspace))
+        let after = try await workspace.membersync("status", "--offline")
+        #expect(!after.standardOutput.contains("writes are stopped"), "\(after.all)")
+        service.terminate()
+        service.waitUntilExit()
+        let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(logText.contains("token"), "the log says the token is wrong")
+        #expect(!logText.contains(workspace.sandbox.token) && !status.all.contains(workspace.sandbox.token))
+    }
+
+    @Test func mctradeFileBrieflyMissingIsWaitedOutNotTakenForEveryoneLeaving() async throws {
+        let (workspace, service) = try await serviceFollowingTwentyMembers()
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+        let path = workspace.mctrade.path
+        let away = path + ".away"
+        try await admin.clearRequests()
+        try FileManager.default.moveItem(atPath: path, toPath: away)
+        let status = try await degradedStatus(workspace)
+        #expect(status.standardOutput.contains("DEGRADED"), "\(status.all)")
+        // A full sync asked for now (the pass that could mistake an empty read for everyone leaving).
+        #expect(try await workspace.membersync("sync", "--full").status == 0)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await admin.requests().filter { $0.method != "GET" }.isEmpty, "nothing written while it is missing")
+
+        func lastFullSync(_ output: ProcessOutput) -> String? {
+            output.standardOutput.split(separator: "\n").first { $0.contains("last full sync:") }.map(String.init)
+        }
+        try FileManager.default.moveItem(atPath: away, toPath: path)
+        #expect(
+            try await waitUntil(timeout: 30) {
+                lastFullSync(try await workspace.membersync("status", "--offline")) != lastFullSync(status)
+            },
+            "the full sync asked for runs once the file is back"
+        )
+        try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Back"])
+        #expect(
+            try await waitUntil(timeout: 30) {
+                try await admin.dump().customers.first { $0.email == "p1@example.test" }?.lastName == "Back"
+            }
+        )
+        let customers = try await admin.dump().customers
+        #expect(customers.count == 20)
+        #expect(customers.allSatisfy { $0.customerGroupID == EndToEndWorkspace.memberGroup })
+        let writes = try await admin.requests().filter { $0.method != "GET" }
+        #expect(writes.count == 1 && writes.first?.items == 1, "only the one change was written: \(writes)")
     }
 }
