@@ -230,3 +230,118 @@ struct CheckEndToEndTests {
         #expect(!readOnly.all.contains(workspace.sandbox.readOnlyToken))
     }
 }
+
+/// Cases C04 and C09 over real HTTP, shown from the sandbox's request log.
+@Suite(.serialized)
+struct RequestLogCaseEndToEndTests {
+    /// A query string as the store read it: percent-decoding undone, lower-cased.
+    func decoded(_ request: LoggedRequest) -> String {
+        (request.query.removingPercentEncoding ?? request.query).lowercased()
+    }
+
+    func trail(_ requests: [LoggedRequest]) -> [String] {
+        requests.map {
+            "\($0.method) \($0.path.split(separator: "/").suffix(2).joined(separator: "/"))?\(decoded($0)) "
+                + "\($0.status) \($0.startedMilliseconds % 100_000)-\($0.finishedMilliseconds % 100_000)"
+        }
+    }
+
+    @Test func customerDeletedInTheStoreIsLookedUpRecreatedAndRelinkedWhileOtherUpdatesLand() async throws {
+        let workspace = try await EndToEndWorkspace()
+        try workspace.mctrade.insertIndividual(
+            id: 7001,
+            firstName: "Ana",
+            lastName: "Lund",
+            email: "ana.lund@example.test",
+            isMember: true
+        )
+        try workspace.mctrade.insertIndividual(
+            id: 7002,
+            firstName: "Bo",
+            lastName: "Lund",
+            email: "bo.lund@example.test",
+            isMember: true
+        )
+        #expect(try await workspace.membersync("sync").status == 0)
+        let admin = workspace.admin
+        let deleted = try #require(try await admin.dump().customer(email: "ana.lund@example.test")).id
+        try await admin.deleteCustomer(id: deleted)
+        try workspace.mctrade.updateProfile(id: 7001, set: ["phone": "555-0101"])
+        try workspace.mctrade.updateProfile(id: 7002, set: ["phone": "555-0102"])
+        try await admin.clearRequests()
+
+        let pass = try await workspace.membersync("sync")
+        #expect(pass.status == 0, "\(pass.all)")
+        let requests = try await admin.requests()
+        let posts = requests.indices.filter { requests[$0].method == "POST" }
+        #expect(posts.count == 1, "\(trail(requests))")
+        let post = try #require(posts.first)
+        #expect((200..<300).contains(requests[post].status))
+        let lookedUp = requests[..<post].contains {
+            $0.method == "GET" && decoded($0).contains("email:in=") && decoded($0).contains("ana.lund@example.test")
+        }
+        #expect(lookedUp, "no email:in lookup before the create: \(trail(requests))")
+        let store = try await admin.dump()
+        let ana = try #require(store.customer(email: "ana.lund@example.test"))
+        #expect(ana.id != deleted)
+        #expect(ana.phone == "555-0101")
+        #expect(ana.customerGroupID == EndToEndWorkspace.memberGroup)
+        #expect(store.customer(email: "bo.lund@example.test")?.phone == "555-0102", "7002's update in the same pass")
+        #expect(store.customers.count == 2)
+
+        // Re-linked: the next change of 7001 updates the new customer in place.
+        #expect(try await workspace.membersync("explain", "7001").standardOutput.contains("customer \(ana.id)"))
+        try workspace.mctrade.updateProfile(id: 7001, set: ["last_name": "Lund-Berg"])
+        try await admin.clearRequests()
+        #expect(try await workspace.membersync("sync").status == 0)
+        let next = try await admin.requests()
+        #expect(!next.contains { $0.method == "POST" }, "\(trail(next))")
+        #expect(try await admin.dump().customers.first { $0.id == ana.id }?.lastName == "Lund-Berg")
+    }
+
+    @Test func rateLimitAnswersWithoutHeadersLowerCaseOrAs500AreWaitedOutAndTheUpdateLands() async throws {
+        let workspace = try await EndToEndWorkspace()
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "One",
+            email: "ada@example.test",
+            isMember: true
+        )
+        #expect(try await workspace.membersync("sync").status == 0)
+        try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
+        let admin = workspace.admin
+        try await admin.clearRequests()
+        // Served in this order: two 429s with no headers at all, a 500 carrying a used-up quota's
+        // headers (a 429 in disguise), a 429 whose headers are lower case, then the update.
+        try await admin.addFault(["kind": "rate_limit_without_headers", "count": 2, "method": "PUT"])
+        try await admin.addFault([
+            "kind": "status", "status": 500, "count": 1, "method": "PUT",
+            "headers": ["X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "1200"],
+        ])
+        try await admin.addFault([
+            "kind": "status", "status": 429, "count": 1, "method": "PUT",
+            "headers": ["X-Rate-Limit-Time-Reset-Ms": "1500", "X-Retry-After": "1"],
+        ])
+        try await admin.addFault(["kind": "lowercase_headers", "enabled": true])
+
+        let output = try await workspace.membersync("sync")
+        #expect(output.status == 0, "\(output.all)")
+        #expect(try await admin.dump().customers.first?.lastName == "Changed")
+        let requests = try await admin.requests()
+        let puts = requests.filter { $0.method == "PUT" }
+        #expect(puts.map(\.status) == [429, 429, 500, 429, 200], "\(trail(requests))")
+        guard let firstLimit = requests.firstIndex(where: { $0.status == 429 }) else { return }
+        for index in requests.indices.dropFirst(firstLimit + 1) {
+            let gap = requests[index].startedMilliseconds - requests[index - 1].finishedMilliseconds
+            #expect(gap >= 1_000, "requests \(index - 1) and \(index) only \(gap) ms apart: \(trail(requests))")
+        }
+        let waits = zip(puts, puts.dropFirst()).map { $1.startedMilliseconds - $0.finishedMilliseconds }
+        #expect(waits.count == 4 && waits[2] >= 1_200, "the disguised 429's reset: \(waits)")
+        // Read, not guessed: a backoff for a fourth rate limit in a row would be longer (from 4 s).
+        #expect(
+            waits.count == 4 && (1_500..<3_000).contains(waits[3]),
+            "the lower-case reset (longer than X-Retry-After): \(waits)"
+        )
+    }
+}

@@ -21,11 +21,18 @@ struct CrashEndToEndTests {
         return wasRunning
     }
 
-    func expectNoDuplicatesAndMatch(_ workspace: EndToEndWorkspace) async throws {
+    /// The store as the rules say, no email with two customers, no person with two customers (traced by
+    /// every email each profile held, `emailsHeld`), and no create the store refused: with the store's
+    /// unique emails, a create sent again for a customer that exists is refused, not doubled.
+    func expectNoDuplicatesAndMatch(_ workspace: EndToEndWorkspace, emailsHeld: [Int: Set<String>]) async throws {
         let dump = try await workspace.admin.dump()
         var seen: [String: Int] = [:]
         for customer in dump.customers { seen[customer.email.lowercased(), default: 0] += 1 }
         #expect(seen.values.allSatisfy { $0 == 1 }, "duplicated emails: \(seen.filter { $0.value > 1 }.keys.sorted())")
+        let persons = StoreOracle.personsWithSeveralCustomers(store: dump, emailsHeld: emailsHeld)
+        #expect(persons.isEmpty, "\(persons.prefix(20))")
+        let refusedCreates = try await workspace.admin.requests().filter { $0.method == "POST" && $0.status == 422 }
+        #expect(refusedCreates.isEmpty, "creates refused (sent for an email the store had): \(refusedCreates.count)")
         // After a history of changes, any profile that wants an email may rightly hold its customer.
         let claimants = try StoreOracle.claimants(mctradePath: workspace.mctrade.path)
         let problems = StoreOracle.differences(
@@ -52,43 +59,81 @@ struct CrashEndToEndTests {
         try await workspace.admin.clearFaults()
         let final = try await workspace.membersync("sync", "--full")
         #expect(final.status == 0, "\(final.all)")
-        try await expectNoDuplicatesAndMatch(workspace)
+        let emailsHeld = try StoreOracle.emailsHeld(mctradePath: workspace.mctrade.path)
+        try await expectNoDuplicatesAndMatch(workspace, emailsHeld: emailsHeld)
     }
 
-    @Test func killedRepeatedlyWhileFollowingAStreamOfChangesAppliesEveryChange() async throws {
+    @Test func killedThirtyTimesWhileChangesKeepArrivingAppliesEveryChange() async throws {
         let workspace = try await EndToEndWorkspace(demoPeople: 400)
         #expect(try await workspace.membersync("sync", "--full").status == 0)
+        var emailsHeld = try StoreOracle.emailsHeld(mctradePath: workspace.mctrade.path)
+        try await workspace.admin.clearRequests()
         try await workspace.admin.addFault(["kind": "latency", "ms": 3])
-        let db = workspace.mctrade
-        let people = try db.dictionaries(
+        let people = try workspace.mctrade.dictionaries(
             "SELECT profile_id FROM profiles WHERE kind = 'individual' AND status = 'active' ORDER BY profile_id LIMIT 200"
         ).compactMap { $0["profile_id"]?.int }
+        // MC Trade keeps changing the whole time: while the service runs, when it is killed, while it is down.
+        let stream = ChangeStream.start(path: workspace.mctrade.path, profiles: people, pauseMilliseconds: 40...120)
         var random = SystemRandomNumberGenerator()
         var kills = 0
-        for round in 0..<30 {
-            for _ in 0..<10 {
-                let id = people[Int.random(in: 0..<people.count, using: &random)]
-                switch Int.random(in: 0..<4, using: &random) {
-                case 0: try db.updateProfile(id: id, set: ["last_name": .text("Round\(round)-\(id)")])
-                case 1:
-                    try db.updateProfile(id: id, set: ["is_member": .integer(Int64.random(in: 0...1, using: &random))])
-                case 2: try db.updateProfile(id: id, set: ["phone": .text("555-\(round)")])
-                default: try db.updateProfile(id: id, set: ["email": .text("moved\(round).\(id)@example.test")])
-                }
-            }
-            if try await runAndKill(workspace, ["run"], after: Double.random(in: 0.05...0.6, using: &random)) {
+        var attempts = 0
+        while kills < 30 && attempts < 100 {
+            attempts += 1
+            if try await runAndKill(workspace, ["run"], after: Double.random(in: 0.1...0.9, using: &random)) {
                 kills += 1
             }
         }
-        #expect(kills >= 25)
+        stream.cancel()
+        let written = try await stream.value
+        #expect(kills >= 30)
+        let writesWhileKilled = try await workspace.admin.requests().filter { $0.method != "GET" }.count
+        #expect(written.changes >= 100, "only \(written.changes) changes arrived")
+        #expect(writesWhileKilled > 0, "the service never wrote between kills")
+        for (id, emails) in written.emailsGiven { emailsHeld[id, default: []].formUnion(emails) }
         try await workspace.admin.clearFaults()
         // The change path alone (no full sync) must have every change: then a full sync finds nothing to write.
         let final = try await workspace.membersync("sync")
         #expect(final.status == 0, "\(final.all)")
-        try await expectNoDuplicatesAndMatch(workspace)
+        try await expectNoDuplicatesAndMatch(workspace, emailsHeld: emailsHeld)
         try await workspace.admin.clearRequests()
         #expect(try await workspace.membersync("sync", "--full", "--force").status == 0)
         let writes = try await workspace.admin.requests().filter { $0.method != "GET" }
         #expect(writes.isEmpty, "the full sync still had \(writes.count) writes to make")
+    }
+
+    /// The person check itself: a second customer of a person who left, parked in group 0 where the
+    /// rules check does not look, is caught.
+    @Test func secondCustomerOfOnePersonInGroupZeroIsCaught() async throws {
+        let workspace = try await EndToEndWorkspace()
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "One",
+            email: "ada@example.test",
+            isMember: true
+        )
+        #expect(try await workspace.membersync("sync").status == 0)
+        var emailsHeld = try StoreOracle.emailsHeld(mctradePath: workspace.mctrade.path)
+        try workspace.mctrade.updateProfile(id: 1, set: ["email": "ada.new@example.test"])
+        emailsHeld[1, default: []].insert("ada.new@example.test")
+        #expect(try await workspace.membersync("sync").status == 0)
+        let clean = try await workspace.admin.dump()
+        #expect(StoreOracle.personsWithSeveralCustomers(store: clean, emailsHeld: emailsHeld).isEmpty)
+
+        try await workspace.admin.createCustomers([
+            SandboxCustomerSeed(email: "ada@example.test", firstName: "Ada", lastName: "One", customerGroupID: 0)
+        ])
+        let doubled = try await workspace.admin.dump()
+        let claimants = try StoreOracle.claimants(mctradePath: workspace.mctrade.path)
+        #expect(
+            StoreOracle.differences(
+                store: doubled,
+                expected: claimants.compactMapValues(\.first),
+                managedGroups: managed
+            ).isEmpty,
+            "the rules check alone does not see it"
+        )
+        let persons = StoreOracle.personsWithSeveralCustomers(store: doubled, emailsHeld: emailsHeld)
+        #expect(persons.count == 1 && persons.first?.hasPrefix("profile 1 has 2 customers") == true, "\(persons)")
     }
 }

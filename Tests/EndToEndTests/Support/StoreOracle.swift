@@ -111,6 +111,43 @@ struct StoreOracle {
 
     static func email(_ text: String) -> String { TextNormalizer.trimmed(text).lowercased() }
 
+    /// Each individual's email in MC Trade now, trimmed and lower-cased, by profile id.
+    static func emailsHeld(mctradePath: String) throws -> [Int: Set<String>] {
+        let database = try Database(path: mctradePath, mode: .readOnly)
+        var held: [Int: Set<String>] = [:]
+        for row in try database.query("SELECT profile_id, email FROM profiles WHERE kind = 'individual'") {
+            guard let id = row.int("profile_id"), let text = row.string("email") else { continue }
+            held[id, default: []].insert(email(text))
+        }
+        return held
+    }
+
+    /// Persons with more than one customer. A customer stands for the profile that ever held its email
+    /// (`emailsHeld`: every email each profile had, lower-cased); customers whose email several
+    /// profiles held are left out (the store's unique emails already keep those to one customer), and a
+    /// customer whose email no profile ever held is reported too. Unlike `differences`, this looks at
+    /// customers outside the managed groups: a second customer of a person who left sits in group 0.
+    static func personsWithSeveralCustomers(store: SandboxDump, emailsHeld: [Int: Set<String>]) -> [String] {
+        var holders: [String: [Int]] = [:]
+        for (id, emails) in emailsHeld {
+            for key in emails { holders[key, default: []].append(id) }
+        }
+        var problems: [String] = []
+        var customersOfProfile: [Int: [SandboxDump.Customer]] = [:]
+        for customer in store.customers {
+            guard let profiles = holders[email(customer.email)] else {
+                problems.append("customer \(customer.id) (\(customer.email)) has an email no profile ever held")
+                continue
+            }
+            if profiles.count == 1 { customersOfProfile[profiles[0], default: []].append(customer) }
+        }
+        for (id, customers) in customersOfProfile.sorted(by: { $0.key < $1.key }) where customers.count > 1 {
+            let list = customers.map { "\($0.id) <\($0.email)> group \($0.customerGroupID)" }
+            problems.append("profile \(id) has \(customers.count) customers: \(list.joined(separator: ", "))")
+        }
+        return problems
+    }
+
     /// Differences between the store and the expectation; empty when the store is exactly right.
     static func differences(
         store: SandboxDump,
