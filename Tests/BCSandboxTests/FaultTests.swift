@@ -85,7 +85,13 @@ struct FaultTests {
     @Test func rateLimitAs500() async throws {
         try await withSandbox { (sandbox) async throws in
             try await sandbox.admin.addFault(["kind": "rate_limit_as_500", "count": 1])
-            #expect(try await sandbox.call("GET", "/v3/customers").status == 500)
+            let response = try await sandbox.call("GET", "/v3/customers")
+            #expect(response.status == 500)
+            #expect(response.header("X-Rate-Limit-Requests-Left") == "0")
+            #expect(response.header("X-Retry-After") != nil)
+            #expect(response.header("X-Rate-Limit-Time-Reset-Ms") != nil)
+            #expect(String(decoding: response.body, as: UTF8.self).contains("Too many requests"))
+            #expect(try await sandbox.call("GET", "/v3/customers").status == 200)
         }
     }
 

@@ -83,7 +83,7 @@ final class StoreGateway: Sendable {
             return (EndpointResult(response: APIResponses.tooManyRequests()), .none)
         }
         if faults.take([.rateLimitAs500], method: request.method, path: path) != nil {
-            return (EndpointResult(response: APIResponses.v3Error(500, title: "Internal Server Error")), .normal)
+            return (rateLimitAnsweredAs500(), .retryAfter)
         }
         guard limiter.acquire().allowed else {
             return (EndpointResult(response: APIResponses.tooManyRequests()), .retryAfter)
@@ -137,6 +137,14 @@ final class StoreGateway: Sendable {
             }
         }
         return .json(fault.status, body)
+    }
+
+    /// The answer of a spent quota with status 500, as the store "occasionally" gives one: the 429's
+    /// body and `X-Retry-After`, with no requests left.
+    private func rateLimitAnsweredAs500() -> EndpointResult {
+        var response = APIResponses.tooManyRequests()
+        response.status = 500
+        return EndpointResult(response: response, overridingHeaders: [("X-Rate-Limit-Requests-Left", "0")])
     }
 
     private func addRateHeaders(to response: inout HTTPResponse, retryAfter: Bool) {

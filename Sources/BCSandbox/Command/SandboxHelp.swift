@@ -109,7 +109,7 @@ enum SandboxHelp {
           drop-response [--count N]     apply the request, then close the connection without answering
           latency --ms M [--count N]    wait M ms before serving (outside the store lock)
           rate-limit-without-headers --count N   429 with no rate-limit headers (platform overload)
-          rate-limit-as-500 --count N   500 where a 429 would be
+          rate-limit-as-500 --count N   500 where a 429 would be (its body and headers, none left)
           reject-email --email E [--count N] [--method M] [--disable]
                                         a create/update batch holding E gets 422 as a whole;
                                         --disable lifts the rejections of E
