@@ -45,11 +45,14 @@ public final class ProfileRevenueTable {
     }
 
     /// Records `rows`: inserts the new ones, updates the changed ones in place, leaves the rest alone.
-    public func write(_ rows: [RevenueRow]) throws -> WriteCounts {
+    /// With `keepingRecordedProfiles`, an order already recorded keeps the profile it was recorded for
+    /// (the orders of a relinked customer stay with the profile that placed them).
+    public func write(_ rows: [RevenueRow], keepingRecordedProfiles: Bool = false) throws -> WriteCounts {
         var counts = WriteCounts()
         let existing = try current(orderIDs: rows.map(\.orderID))
         var changed: [RevenueRow] = []
-        for row in rows {
+        for var row in rows {
+            if keepingRecordedProfiles, let old = existing[row.orderID] { row.profileID = old.profileID }
             guard let old = existing[row.orderID] else {
                 counts.inserted += 1
                 changed.append(row)
