@@ -21,6 +21,7 @@ enum StatusCommand {
             limits.maxLag = value
         }
         let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
+        _ = try context.openExistingState()
         let report = try await makeReport(
             context: context,
             store: arguments.has("offline") ? nil : context.store,
