@@ -53,6 +53,7 @@ enum StatusCommand {
             now: now,
             limits: limits
         )
+        report.revenueEnabled = configuration.revenue.isEnabled
         if let settings = try? context.source.readSettings() {
             report.settingsProblem = StatusReport.settingsProblem(settings, storeGroups: answer.groupIDs)
         } else if snapshot.sourceError == nil {

@@ -81,6 +81,32 @@ extension StateStore {
         )
     }
 
+    /// The newest finished revenue pass; nil before the first.
+    public func lastRevenueRun() throws -> RevenueRunRecord? {
+        try database.query(
+            """
+            SELECT kind, finished_at, result, inserted, updated, requests, message FROM revenue_runs
+            WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT 1
+            """
+        ).first.map { row in
+            RevenueRunRecord(
+                kind: row.string(0) ?? "",
+                finishedAt: row.string(1) ?? "",
+                result: row.string(2) ?? "",
+                inserted: row.int(3) ?? 0,
+                updated: row.int(4) ?? 0,
+                requests: row.int(5) ?? 0,
+                message: row.string(6)
+            )
+        }
+    }
+
+    /// When the newest successful revenue pass finished; nil before the first.
+    public func lastSuccessfulRevenuePass() throws -> Date? {
+        try database.scalar("SELECT MAX(finished_at) FROM revenue_runs WHERE result = 'ok'").string
+            .flatMap(ISO8601.date(from:))
+    }
+
     /// The last `limit` revenue passes, newest first, as column-name dictionaries (for status and tests).
     public func revenueRuns(limit: Int = 20) throws -> [[String: SQLiteValue]] {
         try database.query("SELECT * FROM revenue_runs ORDER BY run_id DESC LIMIT ?", limit).map { row in

@@ -83,6 +83,7 @@ public final class AgentService: Sendable {
         var lastProblem: String?
         while !signal.isStopRequested {
             let started = ContinuousClock.now
+            let requestsBefore = await engine.requestTotal()
             switch await untilStop({ await self.runOnePassCatching() }) {
             case nil:
                 logger.notice("stopping with a pass in flight; its work stays in the outbox for the next start")
@@ -100,10 +101,12 @@ public final class AgentService: Sendable {
                 await engine.notePassFailure(error)
                 let problem = LogPrivacy.maskingEmails("\(error)")
                 if problem != lastProblem {
+                    let requests = await engine.requestTotal() - requestsBefore
                     logger.error(
                         "pass failed; will try again",
                         metadata: [
-                            "error": "\(problem)", "duration.ms": "\((ContinuousClock.now - started).milliseconds)",
+                            "error": "\(problem)", "requests": "\(requests)",
+                            "duration.ms": "\((ContinuousClock.now - started).milliseconds)",
                         ]
                     )
                 }
