@@ -31,6 +31,67 @@ struct CommandsEndToEndTests {
         #expect(!output.all.contains(wrong))
     }
 
+    @Test func checkFailsWhenTheServiceUserCannotWriteMCTradesFile() async throws {
+        let workspace = try await EndToEndWorkspace()
+        let mctradeDirectory = URL(fileURLWithPath: workspace.mctrade.path).deletingLastPathComponent().path
+        let output: ProcessOutput
+        if getuid() == 0 {
+            // Root writes anything: run the check as 'nobody', who may read MC Trade's file but not write it.
+            for path in [workspace.configPath, workspace.directory.appendingPathComponent("token").path] {
+                #expect(chown(path, 65_534, 65_534) == 0)
+            }
+            output = try runAsNobody(["check", "--config", workspace.configPath])
+        } else {
+            chmod(workspace.mctrade.path, 0o444)
+            chmod(mctradeDirectory, 0o555)
+            defer {
+                chmod(mctradeDirectory, 0o755)
+                chmod(workspace.mctrade.path, 0o644)
+            }
+            output = try await workspace.membersync("check")
+        }
+        #expect(output.status == 1, "\(output.all)")
+        let line = try #require(
+            output.standardOutput.split(separator: "\n").first { $0.contains("MC Trade revenue write") }
+        )
+        #expect(line.hasPrefix("FAIL  MC Trade revenue write: this user (uid \(getuid() == 0 ? 65_534 : getuid()))"))
+        #expect(output.standardOutput.contains("-> let the service's user write '\(workspace.mctrade.path)'"))
+
+        if getuid() == 0 {
+            for path in [workspace.configPath, workspace.directory.appendingPathComponent("token").path] {
+                #expect(chown(path, 0, 0) == 0)
+            }
+        }
+        let asOwner = try await workspace.membersync("check")
+        #expect(asOwner.standardOutput.contains("PASS  MC Trade revenue write"), "\(asOwner.all)")
+        #expect(try workspace.mctrade.revenueRows().isEmpty)
+    }
+
+    /// Runs the built `membersync` as the unprivileged user 'nobody' (the caller is root).
+    func runAsNobody(_ arguments: [String]) throws -> ProcessOutput {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments =
+            ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.executable("membersync").path]
+            + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "BIGCOMMERCE_ACCESS_TOKEN")
+        process.environment = environment
+        let standardOutput = Pipe()
+        let standardError = Pipe()
+        process.standardOutput = standardOutput
+        process.standardError = standardError
+        try process.run()
+        let out = standardOutput.fileHandleForReading.readDataToEndOfFile()
+        let err = standardError.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProcessOutput(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: out, as: UTF8.self),
+            standardError: String(decoding: err, as: UTF8.self)
+        )
+    }
+
     @Test func retryWithoutIdsReleasesEveryRefusedProfile() async throws {
         let workspace = try await EndToEndWorkspace()
         for id in 1...3 {
