@@ -15,7 +15,9 @@ import Foundation
 /// - **A customer linked by adoption or relink** (a shopper whose email a member has) may have
 ///   shopped before the link. The engine notes such customers in the state file with the link; every
 ///   pass then lists each noted customer's orders by `customer_id` (one request per 250 orders) and
-///   records them, and only then drops the note. Orders already recorded keep their profile.
+///   records them, and only then drops the note.
+/// - **Orders already recorded keep their profile** when the customer's link moves (see
+///   `ProfileRevenueTable.write`).
 ///   Customers the agent created have no older orders and cost nothing.
 /// - **The mark** is the newest `date_modified` the store returned, so it runs on the store's clock,
 ///   not the agent's. Before the first pass there is none and the agent's clock stands in: the service
@@ -178,7 +180,7 @@ public actor RevenueRecorder {
             }
             result.listed += fresh.count
             result.outsideWindow += fresh.count - rows.count
-            let counts = try table.write(rows, keepingRecordedProfiles: true)
+            let counts = try table.write(rows)
             result.inserted += counts.inserted
             result.updated += counts.updated
             result.unchanged += counts.unchanged
