@@ -33,6 +33,45 @@ struct ServiceEndToEndTests {
         #expect(service.terminationStatus == 0)
     }
 
+    @Test func sigtermStopsTheServiceWithinTenSecondsDuringASlowRevenuePass() async throws {
+        let workspace = try await EndToEndWorkspace(extraConfig: ["revenue": ["poll_interval_seconds": 1]])
+        try workspace.mctrade.insertIndividual(
+            id: 1,
+            firstName: "Ada",
+            lastName: "One",
+            email: "ada@example.test",
+            isMember: true
+        )
+        let service = try workspace.startMembersync("run")
+        defer { if service.isRunning { service.terminate() } }
+        let admin = workspace.admin
+        #expect(try await waitUntil(timeout: 20) { try await admin.dump().customers.count == 1 })
+        let state = try StateStore(path: workspace.statePath)
+        #expect(try await waitUntil(timeout: 10) { try state.revenueMark() != nil })
+        let mark = try state.revenueMark()
+
+        // The next order listing hangs for 25 s, like a request timing out.
+        try await admin.addFault(["kind": "latency", "ms": 25_000, "count": 1, "path": "/v2/orders"])
+        let passes = try state.revenueRuns().count
+        #expect(
+            try await waitUntil(timeout: 10) {
+                let runs = try state.revenueRuns()
+                return runs.count > passes && runs[0]["finished_at"] == .null
+            }
+        )
+        try await Task.sleep(for: .milliseconds(300))
+
+        let stoppedAt = Date()
+        kill(service.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(20)
+        while service.isRunning && Date() < stopDeadline { try await Task.sleep(for: .milliseconds(20)) }
+        let stopTook = Date().timeIntervalSince(stoppedAt)
+        #expect(!service.isRunning)
+        #expect(stopTook < 10, "the stop took \(stopTook) s")
+        #expect(service.terminationStatus == 0)
+        #expect(try state.revenueMark() == mark, "the cut pass moved no mark")
+    }
+
     @Test func secondProcessSaysWhichProcessHoldsTheStateFile() async throws {
         let workspace = try await EndToEndWorkspace()
         try workspace.mctrade.insertIndividual(

@@ -55,8 +55,20 @@ public struct AgentContext: Sendable {
         return SyncEngine(source: source, state: state, store: store, options: options, logger: logger)
     }
 
+    /// Opens the state file, creating it when missing: for the commands that sync.
     public func openState() throws -> StateStore {
         try StateStore(path: configuration.stateDatabasePath)
+    }
+
+    /// Opens a state file that must already exist: for the commands that read what the agent did,
+    /// so that a wrong `state.database` is an error, not a new empty file.
+    public func openExistingState() throws -> StateStore {
+        try Self.openExistingState(path: configuration.stateDatabasePath)
+    }
+
+    static func openExistingState(path: String) throws -> StateStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StateFileMissing(path: path) }
+        return try StateStore(path: path)
     }
 
     static func log(_ event: StoreClientEvent, to logger: Logger) {

@@ -15,7 +15,7 @@ enum CommandHelp {
           status      health: cursor, lag, pending and failed profiles, last and next full sync; exit 1 when unhealthy
           explain     why a profile is (not) in a group, its customer, what was sent  PROFILE_ID
           report      every profile not uploaded or failed, and the email conflicts  [--format text|csv|json]
-          check       configuration, token, scopes, groups and MC Trade's schema, each PASS or FAIL
+          check       configuration, token, scopes, groups, MC Trade's schema and revenue write, each PASS or FAIL
           retry       send refused profiles again  [PROFILE_ID ...]
           groups      the store's customer groups (ids for MC Trade's settings)
           revenue     record store orders of linked customers in MC Trade's profile_revenue once
@@ -39,6 +39,7 @@ enum CommandHelp {
                 With --full: evaluates every profile, lists every store customer and repairs drift.
                 --force lets the pass go past the safety rails (a full sync with no profiles, or more group
                 removals than sync.max_group_removal_share); use it once MC Trade's data is known right.
+                A full sync (not --dry-run) ends with a revenue pass, as the service's does.
                 While the service runs, 'sync --full' and 'sync --force' ask it to do so instead.
                 """
         case "run":
@@ -50,8 +51,10 @@ enum CommandHelp {
                 Lists the store's orders modified since the high-water mark (minus revenue.overlap_minutes),
                 or since DATE (YYYY-MM-DD in the configured time zone, or ISO 8601 with a zone), and records
                 one row per order of a linked customer in MC Trade's profile_revenue, updated in place when
-                the order changes. Guest orders and orders of unlinked customers are not recorded. It may
+                the order changes. Guest orders and orders of unlinked customers are not recorded. Customers
+                adopted or relinked since the last pass get their older orders listed by customer_id. It may
                 run while the service runs; the service itself does this every revenue.poll_interval_seconds.
+                Needs the state file of an agent that has run.
                 """
         default:
             return operatorHelp[command]
@@ -63,11 +66,11 @@ enum CommandHelp {
 
         The service. Follows the change log every sync.poll_interval_ms, runs the full sync daily at MC
         Trade's auto_sync_time (in the configured time zone) and when 'sync --full' asks for it, and records
-        store orders in MC Trade's profile_revenue every revenue.poll_interval_seconds and after every full
-        sync (when revenue.enabled).
+        store orders in MC Trade's profile_revenue every revenue.poll_interval_seconds, beside the passes,
+        and after every full sync (when revenue.enabled).
         Under systemd (Type=notify) it sends READY=1, STATUS= lines and WATCHDOG=1 pings to $NOTIFY_SOCKET.
-        SIGTERM or SIGINT: stops within about 7 s; a pass still running is abandoned and its work stays in
-        the outbox. SIGHUP: re-reads logging.level and sync.poll_interval_ms (other keys need a restart).
+        SIGTERM or SIGINT: stops within about 7 s; a pass, revenue pass or metrics write still running is
+        cancelled, then abandoned; the pass's work stays in the outbox, and the revenue mark does not move. SIGHUP: re-reads logging.level and sync.poll_interval_ms (other keys need a restart).
         Writes metrics.file (Prometheus text) after every pass.
         """
 
@@ -77,7 +80,8 @@ enum CommandHelp {
 
         Cursor and lag behind MC Trade's change log, pending and failed profiles, the last full sync
         (when, result, counts) and the next, and whether the store answers and accepts the token
-        (one GET; --offline skips it). Exit 1 when unhealthy: no successful full sync for 26 hours,
+        (one GET; --offline skips it), and the last revenue pass. Exit 1 when there is no state file
+        yet, and when unhealthy: no successful full sync for 26 hours,
         lag over --max-lag changes (default 1000), writes stopped, or the token refused.
         """,
         "explain": """
@@ -96,7 +100,8 @@ enum CommandHelp {
         "check": """
         usage: membersync check --config FILE
 
-        Checks the configuration, MC Trade's schema and settings, the token (GET customer groups),
+        Checks the configuration, MC Trade's schema and settings, that this user may write
+        profile_revenue (a write transaction begun and rolled back), the token (GET customer groups),
         its scopes (GET customers, GET orders) and that the groups in MC Trade's settings exist.
         Prints PASS or FAIL per check with what to do; exit 1 on any FAIL.
         """,

@@ -10,11 +10,12 @@ enum ExplainCommand {
             throw UsageError("explain takes one profile id, e.g. 'membersync explain 1042 --config FILE'")
         }
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
+        let state = try AgentContext.openExistingState(path: configuration.stateDatabasePath)
         let snapshot = try MCTradeSource(path: configuration.mctradeDatabasePath).readSnapshot()
         let explanation = try ProfileExplanation.make(
             profileID: profileID,
             snapshot: snapshot,
-            state: try StateStore(path: configuration.stateDatabasePath),
+            state: state,
             graceDays: configuration.membership.graceDays,
             timeZone: configuration.timeZone
         )

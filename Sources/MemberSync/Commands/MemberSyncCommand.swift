@@ -66,6 +66,16 @@ public enum MemberSyncCommand {
         case is StoreError:
             return "the store did not answer as expected; 'membersync check' tests the connection, and the next pass "
                 + "tries again"
+        case let error as StateFileMissing:
+            return error.nextStep
+        case RevenueError.mctradeUnavailable:
+            return "MC Trade may hold its file, or this user may not write it: the service tries again at the next "
+                + "interval; check that this user may write mctrade.database and its directory ('membersync check' tests it)"
+        case RevenueError.mctradeSchema:
+            return "MC Trade's database lacks the profile_revenue table of its current version; update MC Trade, or "
+                + "set revenue.enabled to false"
+        case RevenueError.pageRepeated:
+            return "the store ignored the page asked for; run 'membersync revenue' again, and report it if it persists"
         case is SQLiteError:
             return "check state.database in the configuration and that this user may write its directory"
         default:

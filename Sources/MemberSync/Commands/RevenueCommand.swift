@@ -14,7 +14,8 @@ enum RevenueCommand {
         let configuration = try MemberSyncCommand.loadConfiguration(arguments)
         let since = try arguments.value("since").map { try parseSince($0, timeZone: configuration.timeZone) }
         let context = try AgentContext(configuration: configuration)
-        let recorder = makeRecorder(context: context, state: try context.openState())
+        // Orders are recorded for linked customers only: before the first sync there are none.
+        let recorder = makeRecorder(context: context, state: try context.openExistingState())
         let result: RevenuePassResult
         if let since {
             result = try await recorder.recordOrders(modifiedSince: since, kind: .backfill)

@@ -38,15 +38,13 @@ enum RunCommand {
         if let path = configuration.metrics.file {
             hooks.writeMetrics = { @Sendable in try await writeMetrics(context: context, path: path) }
         }
-        var afterPass: @Sendable (PassResult?) async -> Void = { _ in }
+        var revenue: RevenuePoller?
         if configuration.revenue.isEnabled {
-            let recorder = RevenueCommand.makeRecorder(context: context, state: try context.openState())
-            let revenue = RevenuePoller(
-                recorder: recorder,
+            revenue = RevenuePoller(
+                recorder: RevenueCommand.makeRecorder(context: context, state: try context.openState()),
                 interval: configuration.revenue.pollInterval,
                 logger: context.logger
             )
-            afterPass = { _ = await revenue.afterPass($0) }
         }
         let service = AgentService(
             engine: engine,
@@ -54,7 +52,7 @@ enum RunCommand {
             options: options,
             logger: context.logger,
             hooks: hooks,
-            afterPass: afterPass
+            revenue: revenue
         )
         return await service.run()
     }

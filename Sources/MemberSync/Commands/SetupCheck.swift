@@ -61,6 +61,7 @@ struct SetupCheck: Sendable {
     func run() async -> [CheckResult] {
         var results = [configurationCheck()]
         results.append(schemaCheck())
+        if configuration.revenue.isEnabled { results.append(revenueWriteCheck()) }
         let settings = try? MCTradeSource(path: configuration.mctradeDatabasePath).readSettings()
         results.append(settingsCheck(settings))
         let groups = await storeCheck("token", fix: tokenFix) { try await store.customerGroups() }
@@ -123,6 +124,41 @@ struct SetupCheck: Sendable {
                 "cannot read '\(path)': \(error)",
                 fix: "check the path and that the agent's user may read it"
             )
+        }
+    }
+
+    /// This user can write `profile_revenue`: the file and its directory (where SQLite creates its
+    /// journal) are writable, and a write transaction can begin. It is rolled back at once: nothing is
+    /// written, and MC Trade waits at most for an empty transaction.
+    func revenueWriteCheck() -> CheckResult {
+        let name = "MC Trade revenue write"
+        let path = configuration.mctradeDatabasePath
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let fix =
+            "let the service's user write '\(path)' and its directory '\(directory)' (SQLite creates its journal "
+            + "there), or set revenue.enabled to false"
+        guard FileManager.default.fileExists(atPath: path) else {
+            return .fail(name, "not checked", fix: "fix the MC Trade schema check above first")
+        }
+        guard access(path, W_OK) == 0 else {
+            return .fail(name, "this user (uid \(geteuid())) may not write '\(path)'", fix: fix)
+        }
+        guard access(directory, W_OK) == 0 else {
+            return .fail(name, "this user (uid \(geteuid())) may not create files in '\(directory)'", fix: fix)
+        }
+        do {
+            let database = try Database(path: path, busyTimeoutMilliseconds: 2_000)
+            try database.execute("BEGIN IMMEDIATE")
+            try database.execute("ROLLBACK")
+            return .pass(name, "this user may write profile_revenue")
+        } catch let error as SQLiteError where error.code & 0xff == 5 {
+            return .fail(
+                name,
+                "MC Trade held its file for over 2 s",
+                fix: "run the check again when MC Trade is idle; revenue passes wait their turn the same way"
+            )
+        } catch {
+            return .fail(name, "cannot begin a write: \(error)", fix: fix)
         }
     }
 

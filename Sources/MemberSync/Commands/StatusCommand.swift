@@ -21,6 +21,7 @@ enum StatusCommand {
             limits.maxLag = value
         }
         let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
+        _ = try context.openExistingState()
         let report = try await makeReport(
             context: context,
             store: arguments.has("offline") ? nil : context.store,
@@ -52,6 +53,7 @@ enum StatusCommand {
             now: now,
             limits: limits
         )
+        report.revenueEnabled = configuration.revenue.isEnabled
         if let settings = try? context.source.readSettings() {
             report.settingsProblem = StatusReport.settingsProblem(settings, storeGroups: answer.groupIDs)
         } else if snapshot.sourceError == nil {

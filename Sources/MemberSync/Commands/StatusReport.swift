@@ -28,6 +28,8 @@ struct StatusReport: Sendable {
     var limits: Limits
     /// Why MC Trade's settings let nothing be written (sync-rules' incomplete settings), when so.
     var settingsProblem: String? = nil
+    /// `revenue.enabled`.
+    var revenueEnabled = true
 
     /// Reasons the agent is unhealthy; empty when healthy.
     var problems: [String] {
@@ -90,6 +92,7 @@ struct StatusReport: Sendable {
         lines.append("  last full sync:    \(lastFullSyncText)")
         lines.append("  last success:      \(snapshot.lastSuccessfulFullSync.map(Self.stamp) ?? "never")")
         lines.append("  next full sync:    \(nextFullSyncText)")
+        lines.append("  last revenue:      \(lastRevenueText)")
         lines.append("  store:             \(storeText)")
         lines.append("  running:           \(runningProcess ?? "no process holds the state file")")
         if let degraded = snapshot.degraded {
@@ -111,6 +114,15 @@ struct StatusReport: Sendable {
             + "not uploaded \(counts.notUploaded), requests \(counts.requests)"
         if let message = run.message { text += " (\(message))" }
         return text
+    }
+
+    /// Not part of health: orders wait in the store, and the next pass lists them again.
+    var lastRevenueText: String {
+        guard revenueEnabled else { return "off (revenue.enabled is false)" }
+        guard let run = snapshot.lastRevenuePass else { return "never" }
+        guard !run.succeeded else { return run.summary }
+        let lastOK = snapshot.lastSuccessfulRevenuePass.map(Self.stamp) ?? "never"
+        return "\(run.summary); last success \(lastOK)"
     }
 
     var nextFullSyncText: String {
@@ -146,6 +158,14 @@ struct StatusReport: Sendable {
         object["writes_stopped"] = snapshot.writesStopped
         object["degraded"] = snapshot.degraded.map(LogPrivacy.maskingEmails)
         object["running"] = runningProcess
+        object["revenue_enabled"] = revenueEnabled
+        object["last_successful_revenue_pass"] = snapshot.lastSuccessfulRevenuePass.map(Self.stamp)
+        if let run = snapshot.lastRevenuePass {
+            object["last_revenue_pass"] = [
+                "kind": run.kind, "finished_at": run.finishedAt, "result": run.result, "inserted": run.inserted,
+                "updated": run.updated, "requests": run.requests, "message": run.message as Any,
+            ]
+        }
         if let run = snapshot.lastFullSync {
             let counts = run.counts
             object["last_full_sync"] = [

@@ -41,7 +41,25 @@ enum SyncCommand {
             result = try await engine.runPending(dryRun: isDryRun, force: arguments.has("force"))
         }
         print(PassSummary.text(result))
+        if isFull && !isDryRun && context.configuration.revenue.isEnabled {
+            await recordRevenue(context: context)
+        }
         return MemberSyncCommand.exitCode(for: result.outcome)
+    }
+
+    /// The revenue pass of a full sync, as the service runs it: orders changed since the high-water
+    /// mark, and those of customers the sync just adopted. Its failure is printed but does not change
+    /// the exit code, which answers for the profiles; `membersync status` shows the failed pass.
+    static func recordRevenue(context: AgentContext) async {
+        do {
+            let recorder = RevenueCommand.makeRecorder(context: context, state: try context.openState())
+            print(try await recorder.recordRecentOrders(kind: .full).summary)
+        } catch {
+            MemberSyncCommand.printError(
+                "membersync: revenue not recorded: \(error)"
+                    + (MemberSyncCommand.nextStep(for: error).map { "\n" + $0 } ?? "")
+            )
+        }
     }
 
     /// Another process holds the state file: a running service is asked to do the full sync itself;

@@ -45,11 +45,14 @@ public final class ProfileRevenueTable {
     }
 
     /// Records `rows`: inserts the new ones, updates the changed ones in place, leaves the rest alone.
+    /// An order already recorded keeps the profile it was recorded for: when a customer's link moves to
+    /// another profile, the orders placed before stay with the profile that placed them.
     public func write(_ rows: [RevenueRow]) throws -> WriteCounts {
         var counts = WriteCounts()
         let existing = try current(orderIDs: rows.map(\.orderID))
         var changed: [RevenueRow] = []
-        for row in rows {
+        for var row in rows {
+            if let old = existing[row.orderID] { row.profileID = old.profileID }
             guard let old = existing[row.orderID] else {
                 counts.inserted += 1
                 changed.append(row)

@@ -8,7 +8,7 @@ public enum RevenueError: Error, Sendable, CustomStringConvertible, LocalizedErr
     /// MC Trade's file has no `profile_revenue` table of the expected shape.
     case mctradeSchema(path: String, detail: String)
     /// The store answered a page that holds no order not already seen: it ignores `page`.
-    case pageRepeated(page: Int, since: String)
+    case pageRepeated(page: Int, listing: String)
 
     public var description: String {
         switch self {
@@ -16,8 +16,8 @@ public enum RevenueError: Error, Sendable, CustomStringConvertible, LocalizedErr
             return "cannot write revenue to MC Trade database '\(path)': \(reason)"
         case .mctradeSchema(let path, let detail):
             return "MC Trade database '\(path)' cannot take revenue: \(detail)"
-        case .pageRepeated(let page, let since):
-            return "the store answered page \(page) of the orders modified since \(since) with orders already seen; "
+        case .pageRepeated(let page, let listing):
+            return "the store answered page \(page) of \(listing) with orders already seen; "
                 + "listing stopped"
         }
     }

@@ -32,6 +32,10 @@ public struct RevenuePassResult: Sendable, Hashable {
     public var guests = 0
     public var unlinked = 0
     public var outsideWindow = 0
+    /// Newly linked customers (adopted or relinked) whose orders were listed by `customer_id`.
+    public var customersFetched = 0
+    /// How long the pass took.
+    public var duration: Duration = .zero
 
     public init(kind: Kind, since: Date) {
         self.kind = kind
@@ -48,5 +52,17 @@ public struct RevenuePassResult: Sendable, Hashable {
             + "\(requests) store requests; recorded \(inserted) new, \(updated) changed, \(unchanged) unchanged; "
             + "not recorded: \(guests) guest, \(unlinked) unlinked, \(outsideWindow) outside the window; "
             + "high-water mark \(markText)"
+            + (customersFetched > 0 ? "; orders of \(customersFetched) newly linked customers listed" : "")
+            + "; took \(duration.milliseconds) ms"
+    }
+
+    /// The fields of the log's summary line: counts, requests and duration, no personal data.
+    public var logMetadata: Logger.Metadata {
+        [
+            "revenue.kind": "\(kind.rawValue)", "revenue.pages": "\(pages)", "revenue.requests": "\(requests)",
+            "revenue.listed": "\(listed)", "revenue.inserted": "\(inserted)", "revenue.updated": "\(updated)",
+            "revenue.unchanged": "\(unchanged)", "revenue.customers_fetched": "\(customersFetched)",
+            "duration.ms": "\(duration.milliseconds)",
+        ]
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Runs the service's revenue passes: one every `interval`, and one after every full sync. Called from
-/// `AgentService`'s after-pass hook, so a revenue pass never runs beside a sync pass. A failed pass is
-/// logged (once while it keeps failing the same way) and tried again at the next interval.
+/// Runs the service's revenue passes on their own schedule: one at start, one every `interval`, and
+/// one at once after every full sync. The schedule does not wait for the sync passes: a refused or
+/// long full sync does not hold orders back. Both share the store client, so its pacing keeps the two
+/// within the store's quota together. A failed pass is logged (once while it keeps failing the same
+/// way) and tried again at the next interval.
 public actor RevenuePoller {
     let recorder: RevenueRecorder
     let interval: Duration
@@ -10,6 +12,7 @@ public actor RevenuePoller {
     let now: @Sendable () -> Date
     private var lastAttempt: Date?
     private var lastProblem: String?
+    private var fullSyncFinished = false
 
     public init(
         recorder: RevenueRecorder,
@@ -23,18 +26,41 @@ public actor RevenuePoller {
         self.now = now
     }
 
-    /// Runs a revenue pass when one is due after `pass` (nil: the pass failed); returns it, if one ran.
+    /// Runs passes until the calling task is cancelled (the service cancels it when asked to stop),
+    /// looking every `tick` whether one is due. A pass in flight is cancelled with the task: it stops
+    /// at its next store request or page, and the high-water mark stays where it was.
+    // TODO: until the store client has learned the quota it sends one request at a time, so a slow
+    // first order listing at start delays the first sync pass by up to a request timeout (30 s); it
+    // matters only when the store answers slowly right at start.
+    public func run(tick: Duration = .seconds(1)) async {
+        while !Task.isCancelled {
+            await runIfDue()
+            try? await Task.sleep(for: tick)
+        }
+    }
+
+    /// Notes a finished sync pass: a full sync that wrote (not a dry run) makes the next revenue pass
+    /// due at once.
+    public func noteSyncPass(_ pass: PassResult) {
+        if pass.kind == .full && !pass.isDryRun { fullSyncFinished = true }
+    }
+
+    /// Runs a revenue pass when one is due; returns it, if one ran and succeeded.
     @discardableResult
-    public func afterPass(_ pass: PassResult?) async -> RevenuePassResult? {
-        let isFullSync = pass.map { $0.kind == .full && !$0.isDryRun } ?? false
-        guard isFullSync || isDue else { return nil }
+    public func runIfDue() async -> RevenuePassResult? {
+        let afterFullSync = fullSyncFinished
+        guard afterFullSync || isDue else { return nil }
+        fullSyncFinished = false
         lastAttempt = now()
         do {
-            let result = try await recorder.recordRecentOrders(kind: isFullSync ? .full : .live)
+            let result = try await recorder.recordRecentOrders(kind: afterFullSync ? .full : .live)
             if lastProblem != nil { logger.notice("revenue recovered") }
             lastProblem = nil
             log(result)
             return result
+        } catch is CancellationError {
+            logger.notice("revenue pass stopped before its end; the next start lists the same orders again")
+            return nil
         } catch {
             let problem = "\(error)"
             if problem != lastProblem {
@@ -50,16 +76,13 @@ public actor RevenuePoller {
         return now().timeIntervalSince(lastAttempt) >= interval.seconds
     }
 
+    /// The summary line of a pass. A pass that recorded nothing new logs at debug, so that a quiet
+    /// store does not fill the journal with a line a minute.
     private func log(_ result: RevenuePassResult) {
-        let metadata: Logger.Metadata = [
-            "revenue.kind": "\(result.kind.rawValue)", "revenue.pages": "\(result.pages)",
-            "revenue.requests": "\(result.requests)", "revenue.listed": "\(result.listed)",
-            "revenue.inserted": "\(result.inserted)", "revenue.updated": "\(result.updated)",
-        ]
         if result.inserted + result.updated > 0 || result.kind == .full {
-            logger.info("revenue recorded", metadata: metadata)
+            logger.info("revenue recorded", metadata: result.logMetadata)
         } else {
-            logger.debug("revenue recorded", metadata: metadata)
+            logger.debug("revenue recorded", metadata: result.logMetadata)
         }
     }
 }

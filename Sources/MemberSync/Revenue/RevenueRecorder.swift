@@ -12,8 +12,13 @@ import Foundation
 ///   `Cancelled`, ...) and `total_inc_tax` exactly as given. What counts as revenue is MC Trade's
 ///   business; a later change of status, total or refund updates the row in place.
 /// - **Not recorded:** guest orders (`customer_id` 0) and orders of customers linked to no profile.
-///   A link made later records the customer's older orders only when they change again or a
-///   back-fill reaches them.
+/// - **A customer linked by adoption or relink** (a shopper whose email a member has) may have
+///   shopped before the link. The engine notes such customers in the state file with the link; every
+///   pass then lists each noted customer's orders by `customer_id` (one request per 250 orders) and
+///   records them, and only then drops the note.
+/// - **Orders already recorded keep their profile** when the customer's link moves (see
+///   `ProfileRevenueTable.write`).
+///   Customers the agent created have no older orders and cost nothing.
 /// - **The mark** is the newest `date_modified` the store returned, so it runs on the store's clock,
 ///   not the agent's. Before the first pass there is none and the agent's clock stands in: the service
 ///   records orders from its first start on, and `membersync revenue --since DATE` brings older ones.
@@ -30,7 +35,9 @@ import Foundation
 /// Crash safety: rows are upserted on `(source, order_id)` and the mark is advanced in the state file
 /// only after the last page is committed. A crash anywhere in a pass leaves the mark where it was, so
 /// the next pass lists the same orders again and rewrites the same rows: nothing lost, nothing twice.
-/// The mark cannot advance page by page because pages are sorted by id, not by date.
+/// The mark cannot advance page by page because pages are sorted by id, not by date. A pass whose
+/// task is cancelled (the service stopping) stops before its next page: the pages committed stay, the
+/// mark does not move.
 public actor RevenueRecorder {
     /// Settings of the recorder that come from the configuration.
     public struct Options: Sendable {
@@ -79,6 +86,7 @@ public actor RevenueRecorder {
         kind: RevenuePassResult.Kind = .backfill
     ) async throws -> RevenuePassResult {
         let start = now()
+        let started = ContinuousClock.now
         let since = Date(timeIntervalSince1970: since.timeIntervalSince1970.rounded(.down))
         var result = RevenuePassResult(kind: kind, since: since)
         let runID = try state.startRevenueRun(kind: kind, since: since)
@@ -91,10 +99,14 @@ public actor RevenueRecorder {
             // Before any mark, the pass's own start stands in, so that the next pass leaves no hole.
             let candidate = [newest, hadMark ? nil : start].compactMap { $0 }.max()
             result.mark = try candidate.map { try state.advanceRevenueMark(to: $0) } ?? state.revenueMark()
+            try await recordOrdersOfNewlyLinkedCustomers(&result)
+            result.requests = await orderRequests() - requestsBefore
+            result.duration = ContinuousClock.now - started
             try state.finishRevenueRun(runID, result, error: nil)
             return result
         } catch {
             result.requests = await orderRequests() - requestsBefore
+            result.duration = ContinuousClock.now - started
             result.mark = try? state.revenueMark()
             try? state.finishRevenueRun(runID, result, error: "\(error)")
             throw error
@@ -109,11 +121,15 @@ public actor RevenueRecorder {
         var newest: Date?
         var page = 1
         while true {
+            try Task.checkCancellation()
             let orders = try await store.orders(modifiedSince: result.since, page: page, limit: options.pageSize)
             result.pages += 1
             let fresh = orders.filter { seen.insert($0.id).inserted }
             if orders.count >= options.pageSize && fresh.isEmpty {
-                throw RevenueError.pageRepeated(page: page, since: RFC2822Date.format(result.since))
+                throw RevenueError.pageRepeated(
+                    page: page,
+                    listing: "the orders modified since \(RFC2822Date.format(result.since))"
+                )
             }
             result.listed += fresh.count
             let rows = sort(fresh, into: &result, customerProfiles: customerProfiles, newest: &newest)
@@ -122,6 +138,53 @@ public actor RevenueRecorder {
             result.updated += counts.updated
             result.unchanged += counts.unchanged
             if orders.count < options.pageSize { return newest }
+            page += 1
+        }
+    }
+
+    /// Lists and records the orders of every customer noted as newly linked, and drops each note once
+    /// its rows are committed. An order of another customer (a store that ignored the filter) is
+    /// ignored.
+    private func recordOrdersOfNewlyLinkedCustomers(_ result: inout RevenuePassResult) async throws {
+        let owed = try state.customersOwedOrders()
+        guard !owed.isEmpty else { return }
+        let customerProfiles = try profilesByCustomer()
+        let table = try ProfileRevenueTable(path: mctradePath, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        for (customerID, queuedAt) in owed {
+            if let profileID = customerProfiles[customerID] {
+                try await recordOrders(ofCustomer: customerID, profileID: profileID, into: table, &result)
+            }
+            try state.settleOrdersOwed(customerID: customerID, queuedAt: queuedAt)
+            result.customersFetched += 1
+        }
+    }
+
+    private func recordOrders(
+        ofCustomer customerID: Int,
+        profileID: Int,
+        into table: ProfileRevenueTable,
+        _ result: inout RevenuePassResult
+    ) async throws {
+        var page = 1
+        var seen = Set<Int>()
+        while true {
+            try Task.checkCancellation()
+            let orders = try await store.orders(customerID: customerID, page: page, limit: options.pageSize)
+            result.pages += 1
+            let fresh = orders.filter { seen.insert($0.id).inserted }
+            if orders.count >= options.pageSize && fresh.isEmpty {
+                throw RevenueError.pageRepeated(page: page, listing: "the orders of customer \(customerID)")
+            }
+            let rows = fresh.filter { $0.customerID == customerID }.compactMap {
+                RevenueRow(order: $0, profileID: profileID)
+            }
+            result.listed += fresh.count
+            result.outsideWindow += fresh.count - rows.count
+            let counts = try table.write(rows)
+            result.inserted += counts.inserted
+            result.updated += counts.updated
+            result.unchanged += counts.unchanged
+            if orders.count < options.pageSize { return }
             page += 1
         }
     }

@@ -24,6 +24,35 @@ extension StateStore {
         }
     }
 
+    /// Notes that `customerID` was just linked to a profile by adoption or relink, so that its orders
+    /// placed before the link are listed by `customer_id` and recorded. Call it in the transaction that
+    /// makes the link, so that a crash cannot lose the note.
+    public func oweOrdersOfLinkedCustomer(_ customerID: Int) throws {
+        try database.query(
+            "INSERT INTO revenue_customers_owed (customer_id, queued_at) VALUES (?, ?) "
+                + "ON CONFLICT (customer_id) DO UPDATE SET queued_at = excluded.queued_at",
+            [.integer(Int64(customerID)), .text(Self.timestamp())]
+        )
+    }
+
+    /// Customers whose orders are owed, oldest note first, with the time of the note.
+    public func customersOwedOrders() throws -> [(customerID: Int, queuedAt: String)] {
+        try database.query("SELECT customer_id, queued_at FROM revenue_customers_owed ORDER BY queued_at, customer_id")
+            .compactMap { row in
+                guard let id = row.int(0), let queuedAt = row.string(1) else { return nil }
+                return (id, queuedAt)
+            }
+    }
+
+    /// Drops the note once the customer's orders are committed; a newer note (linked again meanwhile)
+    /// stays.
+    func settleOrdersOwed(customerID: Int, queuedAt: String) throws {
+        try database.query(
+            "DELETE FROM revenue_customers_owed WHERE customer_id = ? AND queued_at = ?",
+            [.integer(Int64(customerID)), .text(queuedAt)]
+        )
+    }
+
     /// Records that a revenue pass started; returns its run id.
     func startRevenueRun(kind: RevenuePassResult.Kind, since: Date) throws -> Int64 {
         try database.query(
@@ -50,6 +79,32 @@ extension StateStore {
                 .integer(Int64(result.outsideWindow)), error.map { .text($0) } ?? .null, .integer(runID),
             ]
         )
+    }
+
+    /// The newest finished revenue pass; nil before the first.
+    public func lastRevenueRun() throws -> RevenueRunRecord? {
+        try database.query(
+            """
+            SELECT kind, finished_at, result, inserted, updated, requests, message FROM revenue_runs
+            WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT 1
+            """
+        ).first.map { row in
+            RevenueRunRecord(
+                kind: row.string(0) ?? "",
+                finishedAt: row.string(1) ?? "",
+                result: row.string(2) ?? "",
+                inserted: row.int(3) ?? 0,
+                updated: row.int(4) ?? 0,
+                requests: row.int(5) ?? 0,
+                message: row.string(6)
+            )
+        }
+    }
+
+    /// When the newest successful revenue pass finished; nil before the first.
+    public func lastSuccessfulRevenuePass() throws -> Date? {
+        try database.scalar("SELECT MAX(finished_at) FROM revenue_runs WHERE result = 'ok'").string
+            .flatMap(ISO8601.date(from:))
     }
 
     /// The last `limit` revenue passes, newest first, as column-name dictionaries (for status and tests).

@@ -33,6 +33,9 @@ public struct AgentSnapshot: Sendable {
     public var fullSyncRequested: String?
     /// Linked customers by the group the store last accepted for them.
     public var customersByGroup: [Int: Int]
+    /// The newest finished revenue pass, and when the newest successful one finished.
+    public var lastRevenuePass: RevenueRunRecord? = nil
+    public var lastSuccessfulRevenuePass: Date? = nil
 
     /// Changes in MC Trade's log not yet taken into the outbox (0 when MC Trade is unreadable).
     public var lag: Int64 { max(0, (newestChange ?? cursor) - cursor) }
@@ -67,7 +70,9 @@ public struct AgentSnapshot: Sendable {
                 ?? (try state.meta(MetaKey.cursor) == nil
                     ? "first start" : nil),
             fullSyncRequested: try state.meta(MetaKey.fullSyncRequested),
-            customersByGroup: try customersByGroup(state)
+            customersByGroup: try customersByGroup(state),
+            lastRevenuePass: try state.lastRevenueRun(),
+            lastSuccessfulRevenuePass: try state.lastSuccessfulRevenuePass()
         )
     }
 

@@ -77,6 +77,19 @@ public struct MetricsFile: Sendable {
             "Unix time the last successful full sync finished (0: never).",
             [("", lastSuccess)]
         )
+        let lastRevenue = snapshot.lastSuccessfulRevenuePass.map { String(Int64($0.timeIntervalSince1970)) } ?? "0"
+        metric(
+            "membersync_revenue_last_success_timestamp_seconds",
+            "gauge",
+            "Unix time the last successful revenue pass finished (0: never).",
+            [("", lastRevenue)]
+        )
+        metric(
+            "membersync_revenue_last_pass_succeeded",
+            "gauge",
+            "1 when the last revenue pass succeeded, 0 when it failed or none ran.",
+            [("", snapshot.lastRevenuePass?.succeeded == true ? "1" : "0")]
+        )
         metric(
             "membersync_customers",
             "gauge",

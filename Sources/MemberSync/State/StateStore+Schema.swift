@@ -84,6 +84,12 @@ extension StateStore {
             message        TEXT
         );
         """,
+        """
+        CREATE TABLE revenue_customers_owed (
+            customer_id INTEGER PRIMARY KEY,
+            queued_at   TEXT NOT NULL
+        );
+        """,
     ]
 
     func migrate() throws {

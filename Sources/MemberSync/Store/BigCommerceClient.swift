@@ -134,11 +134,19 @@ public final class BigCommerceClient: CustomerStore {
     }
 
     public func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] {
+        try await orders(filter: ("min_date_modified", RFC2822Date.format(since)), page: page, limit: limit)
+    }
+
+    public func orders(customerID: Int, page: Int, limit: Int) async throws -> [StoreOrder] {
+        try await orders(filter: ("customer_id", String(customerID)), page: page, limit: limit)
+    }
+
+    private func orders(filter: (name: String, value: String), page: Int, limit: Int) async throws -> [StoreOrder] {
         let endpoint = Endpoint(
             method: "GET",
             path: "/v2/orders",
             query: [
-                ("min_date_modified", [RFC2822Date.format(since)]), ("sort", ["id:asc"]),
+                (filter.name, [filter.value]), ("sort", ["id:asc"]),
                 ("page", [String(max(page, 1))]), ("limit", [String(min(max(limit, 1), Self.maxPageSize))]),
             ],
             kind: .orders,

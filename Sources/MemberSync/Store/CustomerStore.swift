@@ -28,6 +28,10 @@ public protocol CustomerStore: Sendable {
     /// One page of orders modified at or after `since`, sorted by id, `page` 1-based; empty when none.
     func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder]
 
+    /// One page of the orders of one customer (`customer_id`), sorted by id, `page` 1-based; empty when
+    /// none.
+    func orders(customerID: Int, page: Int, limit: Int) async throws -> [StoreOrder]
+
     /// Requests this client has sent so far, by outcome (for run history and metrics).
     func requestCounts() async -> RequestCounts
 
@@ -38,6 +42,20 @@ public protocol CustomerStore: Sendable {
 
 extension CustomerStore {
     public func checkWriteAccess() async throws {}
+
+    /// Lists every order and keeps the customer's: right for a store held in memory, too costly for a
+    /// real one (`BigCommerceClient` filters in the store).
+    public func orders(customerID: Int, page: Int, limit: Int) async throws -> [StoreOrder] {
+        var matching: [StoreOrder] = []
+        var listed = 1
+        while true {
+            let orders = try await orders(modifiedSince: Date(timeIntervalSince1970: 0), page: listed, limit: 250)
+            matching += orders.filter { $0.customerID == customerID }
+            if orders.count < 250 { break }
+            listed += 1
+        }
+        return Array(matching.dropFirst((max(page, 1) - 1) * limit).prefix(limit))
+    }
 }
 
 /// One update: a customer id and the full record to write.

@@ -2,18 +2,22 @@ import Foundation
 import Synchronization
 
 /// The long-running service (`membersync run`): follows the change log every poll interval, runs the
-/// full sync when it is due, backs off while MC Trade or the store is unavailable, and stops on
-/// SIGTERM or SIGINT within `stopGrace`: a pass still running then is abandoned, which is safe because
-/// the outbox, the cursor and the owed full sync are recorded before any write.
+/// full sync when it is due, records store orders on their own schedule beside the passes, backs off
+/// while MC Trade or the store is unavailable, and stops on SIGTERM or SIGINT within `stopGrace` of
+/// the request: a pass, revenue pass or metrics write still running then is cancelled, and abandoned
+/// when it does not end in time. That is safe: the outbox, the cursor and the owed full sync are
+/// recorded before any write, and the revenue mark moves only after a pass's rows are committed.
 public final class AgentService: Sendable {
     public struct Options: Sendable {
         public var pollInterval: Duration = .milliseconds(500)
         /// Longest wait between tries while something is failing.
         public var maxBackoff: Duration = .seconds(60)
-        /// How long a pass in flight may go on after a stop request before it is abandoned.
+        /// How long the service may go on after a stop request before it abandons what is in flight.
         public var stopGrace: Duration = .seconds(7)
         /// How often to send `WATCHDOG=1` (half of `WatchdogSec=`); nil for never.
         public var watchdogInterval: Duration?
+        /// How often the revenue schedule looks whether a revenue pass is due.
+        public var revenueTick: Duration = .seconds(1)
 
         public init() {}
     }
@@ -44,9 +48,11 @@ public final class AgentService: Sendable {
     let options: Options
     let logger: Logger
     let hooks: Hooks
-    /// Called after every pass (metrics, revenue); errors are logged, not fatal.
-    let afterPass: @Sendable (PassResult?) async -> Void
+    /// Records store orders on its own schedule; nil when `revenue.enabled` is off.
+    let revenue: RevenuePoller?
     private let pollInterval: Mutex<Duration>
+    /// When everything still in flight is abandoned: set when a stop request is first seen.
+    private let stopDeadline = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(
         engine: SyncEngine,
@@ -54,14 +60,14 @@ public final class AgentService: Sendable {
         options: Options = Options(),
         logger: Logger,
         hooks: Hooks = Hooks(),
-        afterPass: @escaping @Sendable (PassResult?) async -> Void = { _ in }
+        revenue: RevenuePoller? = nil
     ) {
         self.engine = engine
         self.signal = signal
         self.options = options
         self.logger = logger
         self.hooks = hooks
-        self.afterPass = afterPass
+        self.revenue = revenue
         self.pollInterval = Mutex(options.pollInterval)
     }
 
@@ -70,40 +76,50 @@ public final class AgentService: Sendable {
         logger.info("service started", metadata: ["poll.ms": "\(currentPollInterval.milliseconds)"])
         let watchdog = startWatchdog()
         defer { watchdog?.cancel() }
-        await writeMetrics()
+        let revenueTask = revenue.map { poller in Task { await poller.run(tick: options.revenueTick) } }
+        await writeMetricsUntilStop()
         notify { try $0.ready(status: "started; first pass running") }
         var backoff = currentPollInterval
         var lastProblem: String?
         while !signal.isStopRequested {
-            switch await runPassUntilStop() {
-            case .abandoned:
+            let started = ContinuousClock.now
+            let requestsBefore = await engine.requestTotal()
+            switch await untilStop({ await self.runOnePassCatching() }) {
+            case nil:
                 logger.notice("stopping with a pass in flight; its work stays in the outbox for the next start")
-                return stop()
-            case .finished(.success(let result)):
+                return await stop(revenueTask)
+            case .success(let result)?:
                 await engine.notePassSucceeded()
                 if lastProblem != nil { logger.notice("recovered; back to normal") }
                 lastProblem = nil
                 // A refused full sync stays owed; asking again every poll would only spend the quota.
                 backoff = result.outcome == .refused ? .seconds(300) : currentPollInterval
+                if result.outcome == .refused { await engine.logPass(result, duration: ContinuousClock.now - started) }
                 notify { try $0.status(Self.statusLine(result)) }
-                await afterPass(result)
-            case .finished(.failure(let error)):
+                await revenue?.noteSyncPass(result)
+            case .failure(let error)?:
                 await engine.notePassFailure(error)
                 let problem = LogPrivacy.maskingEmails("\(error)")
                 if problem != lastProblem {
-                    logger.error("pass failed; will try again", metadata: ["error": "\(problem)"])
+                    let requests = await engine.requestTotal() - requestsBefore
+                    logger.error(
+                        "pass failed; will try again",
+                        metadata: [
+                            "error": "\(problem)", "requests": "\(requests)",
+                            "duration.ms": "\((ContinuousClock.now - started).milliseconds)",
+                        ]
+                    )
                 }
                 lastProblem = problem
                 backoff = min(max(backoff * 2, .seconds(1)), options.maxBackoff)
                 notify { try $0.status("pass failed, retrying in \(backoff.milliseconds / 1000) s: \(problem)") }
-                await afterPass(nil)
             }
-            await writeMetrics()
+            await writeMetricsUntilStop()
             FreedMemory.release()
             if signal.takeReloadRequest() { reload() }
             await waitForNextPass(backoff)
         }
-        return stop()
+        return await stop(revenueTask)
     }
 
     var currentPollInterval: Duration { pollInterval.withLock { $0 } }
@@ -131,35 +147,54 @@ public final class AgentService: Sendable {
         }
     }
 
-    private func stop() -> Int32 {
+    /// Cancels the revenue schedule and waits for it until the stop deadline, then says goodbye.
+    private func stop(_ revenueTask: Task<Void, Never>?) async -> Int32 {
+        if let revenueTask {
+            revenueTask.cancel()
+            if await untilStop({ await revenueTask.value }) == nil {
+                logger.notice("stopping with a revenue pass in flight; the next start lists the same orders again")
+            }
+        }
         notify { try $0.stopping(status: "stopping") }
         logger.info("service stopped")
         return 0
     }
 
-    // MARK: - Passes and stop requests
+    // MARK: - Work bounded by the stop grace
 
-    enum PassEnd: Sendable {
-        case finished(Result<PassResult, any Error>)
-        /// A stop was requested and the pass did not end within `stopGrace`.
-        case abandoned
+    func runOnePassCatching() async -> Result<PassResult, any Error> {
+        do {
+            return .success(try await runOnePass())
+        } catch {
+            return .failure(error)
+        }
     }
 
-    /// Runs one pass; returns early, leaving the pass behind, when a stop request outlasts the grace.
-    func runPassUntilStop() async -> PassEnd {
-        let pass = Task { try await self.runOnePass() }
-        let end = OneShot<PassEnd>()
-        let grace = options.stopGrace
+    /// Runs `work`; once a stop is requested it is cancelled, and when it has not ended by the stop
+    /// deadline (`stopGrace` after the request was first seen, shared by everything in flight) it is
+    /// left behind and nil is returned.
+    func untilStop<Value: Sendable>(_ work: @escaping @Sendable () async -> Value) async -> Value? {
+        let task = Task { await work() }
+        let end = OneShot<Value?>()
         let watcher = Task {
             while !signal.isStopRequested { try await Task.sleep(for: .milliseconds(50)) }
-            pass.cancel()
-            try await Task.sleep(for: grace)
-            end.resume(.abandoned)
+            task.cancel()
+            try await Task.sleep(until: deadlineAfterStop(), clock: .continuous)
+            end.resume(nil)
         }
-        Task { end.resume(.finished(await pass.result)) }
+        Task { end.resume(await task.value) }
         let result = await end.value
         watcher.cancel()
         return result
+    }
+
+    private func deadlineAfterStop() -> ContinuousClock.Instant {
+        stopDeadline.withLock { deadline in
+            if let deadline { return deadline }
+            let now = ContinuousClock.now + options.stopGrace
+            deadline = now
+            return now
+        }
     }
 
     // MARK: - Hooks
@@ -180,12 +215,15 @@ public final class AgentService: Sendable {
         notify { try $0.ready(status: "configuration re-read") }
     }
 
-    private func writeMetrics() async {
+    private func writeMetricsUntilStop() async {
         guard let write = hooks.writeMetrics else { return }
-        do {
-            try await write()
-        } catch {
-            logger.warning("metrics not written", metadata: ["error": "\(error)"])
+        let logger = self.logger
+        _ = await untilStop {
+            do {
+                try await write()
+            } catch {
+                logger.warning("metrics not written", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -150,6 +150,10 @@ extension SyncEngine {
             if update.reason != .leave && update.reason != .enforceGroups {
                 try state.link(profileID: profileID, customerID: update.customerID)
             }
+            // The customer may have shopped before the link: revenue lists its orders by customer.
+            if update.reason == .adopt || update.reason == .relink {
+                try state.oweOrdersOfLinkedCustomer(update.customerID)
+            }
             try state.completeOutbox(profileID: profileID)
             try clearFailureReports(profileID: profileID)
         }

@@ -233,7 +233,9 @@ public actor SyncEngine {
         try? state.setMeta(MetaKey.degraded, nil)
     }
 
+    /// Requests sent so far, without the revenue poller's order listings, which share the client.
     func requestTotal() async -> Int {
-        await store.requestCounts().total
+        let counts = await store.requestCounts()
+        return counts.total - (counts.byKind[StoreRequestKind.orders.rawValue] ?? 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 import Testing
 
 @testable import MemberSync
@@ -10,12 +11,34 @@ import Testing
         let results = await SetupCheck(configuration: harness.configuration, store: harness.engine.store).run()
         #expect(
             results.map(\.name) == [
-                "config", "MC Trade schema", "MC Trade settings", "token", "scope customers", "scope orders", "groups",
+                "config", "MC Trade schema", "MC Trade revenue write", "MC Trade settings", "token", "scope customers",
+                "scope orders", "groups",
             ]
         )
         let failures = results.filter { !$0.passed }.map(\.line)
         #expect(failures.isEmpty, "\(failures)")
-        #expect(CheckCommand.render(results).hasSuffix("all 7 checks passed"))
+        #expect(CheckCommand.render(results).hasSuffix("all 8 checks passed"))
+    }
+
+    @Test func revenueWriteFailsWhileAnotherWriterHoldsMCTradesFileAndWritesNothing() async throws {
+        let harness = try CommandHarness()
+        let holder = try Database(path: harness.engine.mctrade.path)
+        try holder.execute("BEGIN IMMEDIATE")
+        let check = SetupCheck(configuration: harness.configuration, store: harness.engine.store)
+        let held = check.revenueWriteCheck()
+        #expect(!held.passed)
+        #expect(held.detail == "MC Trade held its file for over 2 s")
+        try holder.execute("ROLLBACK")
+        #expect(check.revenueWriteCheck().passed)
+        #expect(try harness.engine.mctrade.revenueRows().isEmpty)
+    }
+
+    @Test func revenueWriteIsNotCheckedWhenRevenueIsOff() async throws {
+        let harness = try CommandHarness()
+        var configuration = harness.configuration
+        configuration.revenue.isEnabled = false
+        let results = await SetupCheck(configuration: configuration, store: harness.engine.store).run()
+        #expect(!results.map(\.name).contains("MC Trade revenue write"))
     }
 
     @Test func aRefusedTokenAMissingColumnAndAMissingGroupEachFailWithWhatToDo() async throws {

@@ -90,9 +90,10 @@ import Testing
 
     @Test func anUnknownProfileExitsOneAndABadIdIsAUsageError() async throws {
         let harness = try CommandHarness()
+        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try await harness.engine.sync()
         #expect(await harness.main(["explain", "999"]) == 1)
         #expect(await harness.main(["explain", "abc"]) == 64)
-        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
         #expect(await harness.main(["explain", "101"]) == 0)
         #expect(await harness.main(["explain", "101", "--format", "json"]) == 0)
     }

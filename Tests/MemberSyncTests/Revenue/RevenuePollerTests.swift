@@ -15,20 +15,22 @@ import Testing
         )
     }
 
-    @Test func runsAtOnceThenEveryIntervalAndAfterEveryFullSync() async throws {
+    @Test func runsAtOnceThenEveryIntervalAndAtOnceAfterEveryFullSync() async throws {
         let harness = try RevenueHarness()
         let poller = try poller(harness)
-        let changePass = PassResult(kind: .changes, outcome: .ok)
-        #expect(await poller.afterPass(changePass)?.kind == .live)
+        #expect(await poller.runIfDue()?.kind == .live)
         harness.advance(seconds: 30)
-        #expect(await poller.afterPass(changePass) == nil)
-        #expect(await poller.afterPass(nil) == nil)
-        #expect(await poller.afterPass(PassResult(kind: .full, outcome: .partial))?.kind == .full)
+        await poller.noteSyncPass(PassResult(kind: .changes, outcome: .ok))
+        #expect(await poller.runIfDue() == nil)
         var dryRun = PassResult(kind: .full, outcome: .ok)
         dryRun.isDryRun = true
-        #expect(await poller.afterPass(dryRun) == nil)
+        await poller.noteSyncPass(dryRun)
+        #expect(await poller.runIfDue() == nil)
+        await poller.noteSyncPass(PassResult(kind: .full, outcome: .refused))
+        #expect(await poller.runIfDue()?.kind == .full)
+        #expect(await poller.runIfDue() == nil)
         harness.advance(seconds: 60)
-        #expect(await poller.afterPass(nil)?.kind == .live)
+        #expect(await poller.runIfDue()?.kind == .live)
         #expect(await harness.ordersRequests() == 3)
     }
 
@@ -38,14 +40,30 @@ import Testing
         let failure = StoreError.unavailable(endpoint: "GET /v2/orders", attempts: 3, lastError: "refused")
         for _ in 0..<2 {
             harness.store.state.withLock { $0.ordersFailure = (1, failure) }
-            #expect(await poller.afterPass(nil) == nil)
+            #expect(await poller.runIfDue() == nil)
             harness.advance(seconds: 10)
-            #expect(await poller.afterPass(nil) == nil)
+            #expect(await poller.runIfDue() == nil)
             harness.advance(seconds: 50)
         }
         #expect(harness.logs.messages.filter { $0.contains("revenue pass failed") }.count == 1)
         #expect(await harness.ordersRequests() == 2)
-        #expect(await poller.afterPass(nil) != nil)
+        #expect(await poller.runIfDue() != nil)
         #expect(harness.logs.messages.contains("revenue recovered"))
+    }
+
+    @Test func theSummaryLineHasCountsRequestsAndDuration() async throws {
+        let harness = try RevenueHarness()
+        try harness.link(profile: 1, customer: 11)
+        harness.order(501, customer: 11)
+        let poller = try poller(harness)
+        let result = try #require(await poller.runIfDue())
+        #expect(result.inserted == 1)
+        let line = try #require(harness.logs.records.last { $0.message == "revenue recorded" })
+        #expect(line.level == .info)
+        #expect(line.metadata["revenue.requests"] == "1")
+        #expect(line.metadata["revenue.inserted"] == "1")
+        #expect(line.metadata["revenue.listed"] == "1")
+        #expect(line.metadata["duration.ms"] == "\(result.duration.milliseconds)")
+        #expect(result.summary.hasSuffix("; took \(result.duration.milliseconds) ms"))
     }
 }

@@ -94,6 +94,37 @@ import Testing
         #expect(try harness.state().outbox().isEmpty)
     }
 
+    @Test func aFailedPassLogsItsErrorRequestsAndDuration() async throws {
+        let harness = try EngineHarness()
+        try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        harness.store.state.withLock {
+            $0.groupsFailure = StoreError.unavailable(
+                endpoint: "GET /v2/customer_groups",
+                attempts: 3,
+                lastError: "503"
+            )
+        }
+        let signal = ShutdownSignal()
+        var options = AgentService.Options()
+        options.pollInterval = .milliseconds(10)
+        let service = AgentService(
+            engine: try harness.engine(),
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        let running = Task { await service.run() }
+        while !harness.logs.messages.contains("pass failed; will try again") { await Task.yield() }
+        signal.requestStop()
+        _ = await running.value
+        let line = try #require(harness.logs.records.first { $0.message == "pass failed; will try again" })
+        #expect(line.level == .error)
+        #expect("\(line.metadata["error"] ?? "")".contains("customer_groups"))
+        let requests = await harness.store.requestCounts().total
+        #expect(line.metadata["requests"] == "\(requests)")
+        #expect(line.metadata["duration.ms"] != nil)
+    }
+
     @Test func sighupReReadsThePollInterval() async throws {
         let harness = try EngineHarness()
         let signal = ShutdownSignal()
