@@ -48,6 +48,12 @@ struct StatusReport: Sendable {
         } else {
             problems.append("no successful full sync yet; run 'membersync sync --full'")
         }
+        if let unreadable = snapshot.sourceError {
+            problems.append(
+                "MC Trade's change log cannot be read, so the lag is unknown: \(unreadable) "
+                    + "(check mctrade.database: 'membersync check'; the service keeps retrying)"
+            )
+        }
         if snapshot.lag > limits.maxLag {
             problems.append(
                 "lag of \(snapshot.lag) changes is over \(limits.maxLag); is the service running? ('systemctl status membersync')"
@@ -81,8 +87,15 @@ struct StatusReport: Sendable {
         // Degraded is not unhealthy by itself: health comes from staleness (lag, the last full sync).
         let headline = isHealthy ? (snapshot.degraded == nil ? "healthy" : "healthy but DEGRADED") : "UNHEALTHY"
         var lines = ["membersync status: \(headline)"]
-        let newest = snapshot.newestChange.map(String.init) ?? "unknown (\(snapshot.sourceError ?? "unreadable"))"
-        lines.append("  change log:        cursor \(snapshot.cursor), newest \(newest), lag \(snapshot.lag) changes")
+        if let newest = snapshot.newestChange {
+            lines.append(
+                "  change log:        cursor \(snapshot.cursor), newest \(newest), lag \(snapshot.lag) changes"
+            )
+        } else {
+            lines.append(
+                "  change log:        cursor \(snapshot.cursor), newest unknown, lag unknown (MC Trade unreadable)"
+            )
+        }
         lines.append("  pending profiles:  \(snapshot.pending)")
         lines.append(
             "  failed profiles:   \(snapshot.failed) (held until changed or retried: \(snapshot.held); "
@@ -142,7 +155,7 @@ struct StatusReport: Sendable {
 
     func json() -> String {
         var object: [String: Any] = [
-            "healthy": isHealthy, "problems": problems, "cursor": snapshot.cursor, "lag": snapshot.lag,
+            "healthy": isHealthy, "problems": problems, "cursor": snapshot.cursor,
             "pending": snapshot.pending, "failed": snapshot.failed, "held": snapshot.held,
             "creates_in_doubt": snapshot.createsInDoubt, "linked": snapshot.linked,
             "customers_by_group": Dictionary(
@@ -150,6 +163,7 @@ struct StatusReport: Sendable {
             ),
         ]
         object["newest_change"] = snapshot.newestChange
+        object["lag"] = snapshot.newestChange == nil ? NSNull() : snapshot.lag
         object["source_error"] = snapshot.sourceError
         object["last_successful_full_sync"] = snapshot.lastSuccessfulFullSync.map(Self.stamp)
         object["next_full_sync"] = nextFullSync.map(Self.stamp)

@@ -104,6 +104,28 @@ import Testing
         #expect(stopped.problems.contains { $0.contains("writes are stopped: store answered 401") })
     }
 
+    @Test func unreadableMCTradeMakesTheLagUnknownAndTheAgentUnhealthy() async throws {
+        let harness = try CommandHarness()
+        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try await harness.engine.sync()
+        let context = try harness.context()
+        let path = harness.engine.mctrade.path
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".away")
+
+        let report = try await StatusCommand.makeReport(context: context, store: nil, limits: .init())
+        #expect(!report.isHealthy)
+        #expect(report.problems.contains { $0.contains("MC Trade's change log cannot be read") })
+        #expect(report.text().contains("lag unknown"))
+        #expect(!report.text().contains("lag 0 changes"))
+        let object = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any]
+        #expect(object?["lag"] is NSNull)
+
+        try FileManager.default.moveItem(atPath: path + ".away", toPath: path)
+        let back = try await StatusCommand.makeReport(context: context, store: nil, limits: .init())
+        #expect(back.isHealthy)
+        #expect(back.text().contains("lag 0 changes"))
+    }
+
     @Test func aRefusedTokenIsReportedAsSuch() async throws {
         let harness = try CommandHarness()
         let check = await StatusReport.checkStore(RefusingStore())
