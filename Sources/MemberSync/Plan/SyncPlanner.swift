@@ -127,6 +127,18 @@ public struct SyncPlanner: Sendable {
     }
 
     func planUnlinked(profileID id: Int, record: CustomerRecord, key: String, into builder: inout PlanBuilder) {
+        if let created = customerCreatedInDoubt(for: id, wantedKey: key, builder: builder) {
+            builder.update(
+                PlannedUpdate(
+                    customerID: created.id,
+                    profileID: id,
+                    record: record,
+                    previous: created.record,
+                    reason: .adopt
+                )
+            )
+            return
+        }
         guard let holder = store.customers(withEmailKey: key).first else {
             builder.plan.creates.append(PlannedCreate(profileID: id, record: record))
             return
@@ -167,6 +179,21 @@ public struct SyncPlanner: Sendable {
                 relinkedFrom: relinkedFrom
             )
         )
+    }
+
+    /// The customer that a create in doubt made under the email it sent, when the profile's email has
+    /// changed since: adopted (and given the new email) instead of orphaned beside a second customer.
+    /// Only an exact match of the email sent that no other profile holds or wants, and only while the
+    /// new email is free (else the usual adoption or conflict applies).
+    func customerCreatedInDoubt(for id: Int, wantedKey: String, builder: PlanBuilder) -> StoreCustomer? {
+        guard let sent = context.createsInDoubt[id] else { return nil }
+        let sentKey = EmailAddress.comparisonKey(sent)
+        guard sentKey != wantedKey, store.customers(withEmailKey: wantedKey).isEmpty,
+            (claims[sentKey] ?? []).allSatisfy({ $0 == id })
+        else { return nil }
+        return store.customers(withEmailKey: sentKey).first { customer in
+            (customerOwners[customer.id] ?? id) == id && !builder.isClaimed(customer.id)
+        }
     }
 
     /// Why a linked profile cannot move its customer to its new email: another store customer holds it

@@ -17,6 +17,9 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     case storeRejected = "store_rejected"
     /// The store could not be reached or kept failing; retried on the next pass.
     case storeUnavailable = "store_unavailable"
+    /// A create whose answer was lost, settled: the customer found by email was adopted, or none was
+    /// found and the customer was created. Kept, like `relinked`, until the profile is planned again.
+    case createInDoubt = "create_in_doubt"
 
     /// True for codes that mean a failure rather than a decision of the rules.
     public var isFailure: Bool {

@@ -257,6 +257,11 @@ extension SyncEngine {
             let customer = context.links[id]
             let sent = customer.flatMap { context.lastSent[$0] }
             if let customer, sent == nil { ids.insert(customer) }
+            if customer == nil, let inDoubt = context.createsInDoubt[id] {
+                // The email the lost create sent, which may differ from the profile's email by now.
+                emails.insert(EmailAddress.trimmed(inDoubt))
+                emails.insert(EmailAddress.trimmed(inDoubt).lowercased())
+            }
             guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record,
                 evaluation.wantedEmailKey != nil
             else {

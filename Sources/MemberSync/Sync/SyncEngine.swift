@@ -202,14 +202,14 @@ public actor SyncEngine {
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
-    /// The links, held records and (unless `includeLastSent` is false, for a planner given a complete
+    /// The links, held records, creates in doubt and (unless `includeLastSent` is false, for a planner given a complete
     /// listing, which never consults them) the records last sent.
     func planContext(_ settings: SyncSettings, memberGroup: Int, includeLastSent: Bool = true) throws -> PlanContext {
         var held: [Int: String] = [:]
         for entry in try state.outbox() where entry.isHeld {
             if let fingerprint = entry.heldFingerprint { held[entry.profileID] = fingerprint }
         }
-        return PlanContext(
+        var context = PlanContext(
             memberGroupID: memberGroup,
             nonmemberGroupID: settings.nonmemberGroupID,
             enforceGroups: options.enforceGroups,
@@ -217,6 +217,8 @@ public actor SyncEngine {
             lastSent: includeLastSent ? try state.lastSentRecords() : [:],
             heldFingerprints: held
         )
+        context.createsInDoubt = try state.pendingCreates()
+        return context
     }
 
     /// Remembers why the last pass failed, for `status`: writes stopped (401/403) or degraded (store or

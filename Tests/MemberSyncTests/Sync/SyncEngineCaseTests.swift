@@ -24,6 +24,54 @@ import Testing
         let lookupIndex = harness.store.log.lastIndex { $0.hasPrefix("GET email:in") || $0.hasPrefix("GET list") }
         let postIndex = harness.store.log.firstIndex { $0.hasPrefix("POST") }!
         #expect(lookupIndex! > postIndex)
+        // The run reports the in-doubt create and how it was settled, where operators look.
+        let settled = try harness.report().filter { $0.profileID == 2001 }
+        #expect(settled.map(\.code) == [.createInDoubt])
+        #expect(settled.first?.customerID == customers.first?.id)
+        #expect(settled.first?.message.contains("adopted") == true)
+        let text = ReportCommand.render(try harness.report(), format: "text")
+        #expect(text.contains("profile 2001 create_in_doubt: the answer to a create was lost; customer"))
+    }
+
+    @Test func lostCreateAnswerOfACreateThatNeverLandedIsSettledByCreatingAndReported() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        #expect(try harness.report().map(\.code) == [.storeUnavailable])
+        harness.store.state.withLock { $0.customers.removeAll() }  // the create never landed after all
+
+        #expect(try await harness.sync().outcome == .ok)
+        #expect(harness.store.customers.count == 1)
+        let settled = try harness.report().filter { $0.profileID == 2001 }
+        #expect(settled.map(\.code) == [.createInDoubt])
+        #expect(settled.first?.customerID == harness.store.customers.first?.id)
+        #expect(settled.first?.message.contains("was created") == true)
+        #expect(try harness.state().pendingCreates().isEmpty)
+    }
+
+    /// The email changed between the lost answer and the next pass: the customer made under the email
+    /// sent is found by that email, adopted and given the new one, not orphaned beside a second customer.
+    @Test(arguments: [false, true])
+    func lostCreateAnswerIsSettledByTheEmailSentWhenTheEmailChangedSince(full: Bool) async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        #expect(try harness.state().pendingCreates()[2001] == "ada.kovacs@example.test")
+
+        try harness.mctrade.updateProfile(id: 2001, set: ["email": "ada@kovacs.example"])
+        let second = full ? try await harness.fullSync() : try await harness.sync()
+        #expect(second.kind == (full ? .full : .changes))
+        #expect(second.outcome == .ok)
+        #expect(harness.store.customers.count == 1, "no second customer for Ada")
+        let customer = harness.store.customers.first
+        #expect(customer?.record.email == "ada@kovacs.example")
+        #expect(customer?.record.customerGroupID == 4)
+        #expect(try harness.state().links()[2001] == customer?.id)
+        #expect(try harness.state().pendingCreates().isEmpty)
+        #expect(harness.store.log.filter { $0.hasPrefix("POST") }.count == 1)
+        #expect(try harness.report().map(\.code) == [.createInDoubt])
     }
 
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
