@@ -144,7 +144,9 @@ public struct SyncPlanner: Sendable {
             return
         }
         let owner = customerOwners[holder.id]
-        if let owner, owner != id, evaluations[owner]?.groupID != nil {
+        if let owner, owner != id, let holding = evaluations[owner],
+            holding.groupID != nil || holding.keepsLinkedCustomer
+        {
             builder.report(
                 ReportEntry(
                     profileID: id,
@@ -225,9 +227,11 @@ public struct SyncPlanner: Sendable {
     func planUngrouped(profileID id: Int, into builder: inout PlanBuilder) {
         let evaluation = evaluations[id]
         if let evaluation, !evaluation.isOrganization, let reason = evaluation.noGroupReason {
-            builder.report(ReportEntry(profileID: id, code: reason, message: evaluation.explanation))
+            let field = reason == .unknownKind ? "kind" : nil
+            builder.report(ReportEntry(profileID: id, code: reason, field: field, message: evaluation.explanation))
         }
-        guard let customerID = context.links[id], !builder.isClaimed(customerID),
+        guard evaluation?.keepsLinkedCustomer != true, let customerID = context.links[id],
+            !builder.isClaimed(customerID),
             let current = currentRecord(of: customerID),
             context.managedGroups.contains(current.customerGroupID)
         else { return }
@@ -244,7 +248,11 @@ public struct SyncPlanner: Sendable {
             let customer = store.customersByID[customerID]!
             guard context.managedGroups.contains(customer.record.customerGroupID), !builder.isClaimed(customer.id)
             else { continue }
-            if let owner = customerOwners[customer.id], evaluations[owner]?.groupID != nil { continue }
+            if let owner = customerOwners[customer.id], let evaluation = evaluations[owner],
+                evaluation.groupID != nil || evaluation.keepsLinkedCustomer
+            {
+                continue
+            }
             var record = customer.record
             record.customerGroupID = 0
             builder.update(

@@ -11,6 +11,9 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     case relinked
     /// Not live: inactive, deleted or merged into another profile.
     case notLive = "not_live"
+    /// The profile's `kind` is neither `individual` nor `organization`: not known to be a person, so
+    /// not uploaded, and a linked customer is left as it is until the kind is fixed.
+    case unknownKind = "unknown_kind"
     /// Live, but section 1 gives no group (not a member, no qualifying organization, or non-members off).
     case noGroup = "no_group"
     /// The store refused the record (a 4xx); retried only when the profile changes or on `retry`.

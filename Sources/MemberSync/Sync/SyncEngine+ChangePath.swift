@@ -17,6 +17,8 @@ extension SyncEngine {
         guard let snapshot = read.snapshot else {
             return PassResult(kind: .changes, outcome: .ok)
         }
+        // Warned about by every full sync; repeated here only for debugging.
+        logReadProblems(snapshot.readProblems, level: .debug)
         let (settings, memberGroup) = try completeSettings(snapshot.settings)
         if read.changes.contains(where: { $0.entity == .settings }) {
             logger.info("settings changed; running a full sync")

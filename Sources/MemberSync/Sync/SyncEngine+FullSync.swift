@@ -64,6 +64,7 @@ extension SyncEngine {
     /// MC Trade's side of a full sync: every profile evaluated as it is read, none of them kept.
     func readAndEvaluate() throws -> EvaluatedSource {
         let (read, evaluations) = try readEvaluating(after: Int64.max, changeLimit: 0) { _ in true }
+        logReadProblems(read.snapshot?.readProblems ?? [:], level: .warning)
         let (settings, memberGroup) = try completeSettings(read.snapshot!.settings)
         return EvaluatedSource(
             bounds: read.bounds,

@@ -166,6 +166,26 @@ public actor SyncEngine {
         return (read, ProfileEvaluations(evaluations))
     }
 
+    /// Odd MC Trade rows that were read anyway (unknown kinds, duplicate relationship rows): how many, and
+    /// the first few by profile id. Profiles they keep from being uploaded also get report rows.
+    func logReadProblems(_ problems: [Int: [String]], level: Logger.Level) {
+        guard !problems.isEmpty, logger.isEnabled(level) else { return }
+        let sample = problems.keys.sorted().prefix(Self.readProblemSample).map { id in
+            "profile \(id): " + problems[id]!.joined(separator: ", ")
+        }
+        logger.log(
+            level: level,
+            "MC Trade rows read with problems",
+            metadata: [
+                "profiles": "\(problems.count)", "problems": "\(problems.values.map(\.count).reduce(0, +))",
+                "first": "\(sample.joined(separator: "; "))",
+            ]
+        )
+    }
+
+    /// Profiles named in the log line about odd MC Trade rows.
+    static let readProblemSample = 10
+
     /// Checks sync-rules' "incomplete settings" conditions that need no store request.
     func completeSettings(_ settings: SyncSettings?) throws -> (SyncSettings, memberGroup: Int) {
         guard let settings else {

@@ -74,6 +74,25 @@ import Testing
         #expect(try harness.report().map(\.code) == [.createInDoubt])
     }
 
+    /// A kind the schema does not know says nothing about the person: reported on the field, and the
+    /// linked customer keeps its group through change passes and full syncs.
+    @Test func profileWhoseKindTurnedUnknownIsReportedAndItsCustomerLeftAsItIs() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Ada", "One", email: "ada@example.test")
+        try harness.member(2, "Bob", "Two", email: "bob@example.test")
+        try await harness.sync()
+        try harness.mctrade.execute(
+            "PRAGMA ignore_check_constraints = 1; UPDATE profiles SET kind = 'robot' WHERE profile_id = 1"
+        )
+        #expect(try await harness.sync().kind == .changes)
+        #expect(try await harness.fullSync().outcome == .ok)
+        #expect(harness.store.customer(withEmail: "ada@example.test")?.record.customerGroupID == 4)
+        let rows = try harness.report()
+        #expect(rows.map(\.profileID) == [1])
+        #expect(rows.first?.code == .unknownKind && rows.first?.field == "kind")
+        #expect(rows.first?.message.contains("neither 'individual' nor 'organization'") == true)
+    }
+
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
         let harness = try EngineHarness()
         let existing = harness.store.seed(
