@@ -82,10 +82,8 @@ extension SyncEngine {
         checked = true
         let existing = Set(try await store.customerGroups().map(\.id))
         let missing = groups.filter { !existing.contains($0) }
-        if !missing.isEmpty {
-            try state.setMeta(MetaKey.verifiedGroups, existing.sorted().map(String.init).joined(separator: ","))
-            throw SyncError.groupsMissing(missing)
-        }
+        try rememberGroups(existing)
+        if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
     /// A wave in which every request failed after its retries means the store is down: the rest of the

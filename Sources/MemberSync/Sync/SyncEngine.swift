@@ -208,19 +208,38 @@ public actor SyncEngine {
     }
 
     /// Makes sure the groups the settings use exist in the store; asks the store only when the last
-    /// answer did not already show them (or when `refresh`).
+    /// answer did not already show them, is older than `groupListMaxAge` (a group deleted in the store
+    /// is then caught before a wave of writes is refused), or when `refresh`.
     func verifyGroups(_ settings: SyncSettings, refresh: Bool, dryRun: Bool = false) async throws {
         let needed = groupsInUse(settings)
         let known = Set((try state.meta(MetaKey.verifiedGroups) ?? "").split(separator: ",").compactMap { Int($0) })
-        if !refresh && needed.allSatisfy(known.contains) { return }
+        let stale = try groupListIsStale()
+        if !refresh && !stale && needed.allSatisfy(known.contains) { return }
         let groups = try await store.customerGroups()
         let ids = Set(groups.map(\.id))
-        if !dryRun {
-            try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
-        }
+        if !dryRun { try rememberGroups(ids) }
         let missing = needed.filter { !ids.contains($0) }
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
+
+    /// True when the group list was read from the store longer than `groupListMaxAge` ago (or never).
+    func groupListIsStale() throws -> Bool {
+        guard let text = try state.meta(MetaKey.verifiedGroupsAt), let at = ISO8601.date(from: text) else {
+            return true
+        }
+        let age = now().timeIntervalSince(at)
+        return age < 0 || age > Self.groupListMaxAge
+    }
+
+    func rememberGroups(_ ids: Set<Int>) throws {
+        try state.transaction {
+            try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
+            try state.setMeta(MetaKey.verifiedGroupsAt, ISO8601.string(from: now()))
+        }
+    }
+
+    /// How long a change pass trusts the store's group list: at most one groups request per 5 minutes.
+    static let groupListMaxAge: TimeInterval = 300
 
     /// The links, held records, creates in doubt and (unless `includeLastSent` is false, for a planner given a complete
     /// listing, which never consults them) the records last sent.

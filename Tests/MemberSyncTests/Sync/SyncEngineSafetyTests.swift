@@ -153,6 +153,27 @@ import Testing
         await #expect(throws: SyncError.self) { try await harness.fullSync() }
     }
 
+    /// A change pass trusts the group list for 5 minutes (no groups request per pass), then asks the
+    /// store again before writing: a group deleted since is caught before anything is sent.
+    @Test func changePassReadsTheGroupListAgainOnceItIsFiveMinutesOld() async throws {
+        let harness = try await harnessWithMembers(2)
+        let fullSyncAt = Date()
+        func groupRequests() -> Int { harness.store.log.filter { $0 == "GET groups" }.count }
+        let afterFullSync = groupRequests()
+
+        try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Soon"])
+        #expect(try await harness.engine(now: fullSyncAt.addingTimeInterval(60)).runPending().outcome == .ok)
+        #expect(groupRequests() == afterFullSync, "a fresh group list is trusted")
+
+        harness.store.state.withLock { $0.groups.removeAll { $0.id == 4 } }
+        try harness.mctrade.updateProfile(id: 2, set: ["last_name": "Later"])
+        let later = try harness.engine(now: fullSyncAt.addingTimeInterval(6 * 60))
+        await #expect(throws: SyncError.self) { try await later.runPending() }
+        #expect(groupRequests() == afterFullSync + 1)
+        #expect(harness.store.customer(withEmail: "p2@example.test")?.record.lastName == "Last", "nothing was sent")
+        #expect(try harness.state().outbox().map(\.profileID) == [2], "the change waits")
+    }
+
     @Test func mcTradeLockedByAWriterIsWaitedOutNotReadAsEmpty() async throws {
         let harness = try await harnessWithMembers(3)
         try harness.mctrade.execute("PRAGMA journal_mode = DELETE")
