@@ -136,7 +136,8 @@ extension SyncEngine {
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
-        try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: nil)
+        result.messages += try inDoubtSettlements(context)
+        try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: result.runMessage)
         try state.setMeta(MetaKey.lastPassAt, ISO8601.string(from: now()))
         try state.setMeta(MetaKey.passRefused, nil)
         logPass(result, duration: ContinuousClock.now - started)

@@ -255,6 +255,28 @@ extension SyncEngine {
         try state.clearReport(profileID: profileID, code: .storeUnavailable)
     }
 
+    /// Sentences for the pass's output and run history: how this pass settled the creates that were in
+    /// doubt when it began (their `create_in_doubt` report rows, written as the answers came), the first
+    /// few in full.
+    func inDoubtSettlements(_ context: PlanContext) throws -> [String] {
+        guard !context.createsInDoubt.isEmpty else { return [] }
+        let settled = try state.report().filter {
+            $0.code == .createInDoubt && context.createsInDoubt[$0.profileID] != nil
+        }
+        var sentences = settled.prefix(Self.settlementsShown).map {
+            "create in doubt for profile \($0.profileID) settled: \($0.message)"
+        }
+        if settled.count > Self.settlementsShown {
+            sentences.append(
+                "\(settled.count - Self.settlementsShown) more creates in doubt settled ('membersync report' lists them)"
+            )
+        }
+        return sentences
+    }
+
+    /// Settled creates in doubt named one by one in a pass's output.
+    static let settlementsShown = 5
+
     // MARK: - Settling with a lookup
 
     /// A create the store refused may be an email the store already has (a shopper who signed up, or a

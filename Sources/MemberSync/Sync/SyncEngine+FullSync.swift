@@ -56,6 +56,7 @@ extension SyncEngine {
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
+        result.messages += try inDoubtSettlements(context)
         try finish(runID: runID, result: result)
         logPass(result, duration: ContinuousClock.now - started)
         return result
@@ -140,7 +141,12 @@ extension SyncEngine {
     func finish(runID: Int64, result: PassResult) throws {
         let at = ISO8601.string(from: now())
         try state.transaction {
-            try state.finishRun(runID, result: result.outcome.rawValue, counts: result.counts, message: nil)
+            try state.finishRun(
+                runID,
+                result: result.outcome.rawValue,
+                counts: result.counts,
+                message: result.runMessage
+            )
             try state.setMeta(MetaKey.fullSyncNeeded, nil)
             try state.setMeta(MetaKey.fullSyncRequested, nil)
             try state.setMeta(MetaKey.writesStopped, nil)

@@ -34,6 +34,9 @@ public struct PassResult: Sendable {
         self.kind = kind
         self.outcome = outcome
     }
+
+    /// The messages as kept in the run history; nil when there are none.
+    var runMessage: String? { messages.isEmpty ? nil : messages.joined(separator: "; ") }
 }
 
 /// Why a pass could not go on. Carried to the operator as a sentence.

@@ -31,6 +31,10 @@ import Testing
         #expect(settled.first?.message.contains("adopted") == true)
         let text = ReportCommand.render(try harness.report(), format: "text")
         #expect(text.contains("profile 2001 create_in_doubt: the answer to a create was lost; customer"))
+        // And in the pass's own output and the run history.
+        let sentence = "create in doubt for profile 2001 settled: the answer to a create was lost; customer"
+        #expect(second.messages.contains { $0.hasPrefix(sentence) && $0.contains("adopted") })
+        #expect(try harness.state().runs(limit: 1).first?.message?.hasPrefix(sentence) == true)
     }
 
     @Test func lostCreateAnswerOfACreateThatNeverLandedIsSettledByCreatingAndReported() async throws {
@@ -47,6 +51,7 @@ import Testing
         #expect(settled.map(\.code) == [.createInDoubt])
         #expect(settled.first?.customerID == harness.store.customers.first?.id)
         #expect(settled.first?.message.contains("was created") == true)
+        #expect(try harness.state().runs(limit: 1).first?.message?.contains("profile 2001 settled") == true)
         #expect(try harness.state().pendingCreates().isEmpty)
     }
 
