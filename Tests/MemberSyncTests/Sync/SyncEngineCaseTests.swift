@@ -79,6 +79,26 @@ import Testing
         #expect(try harness.report().map(\.code) == [.createInDoubt])
     }
 
+    /// The email sent is now another profile's: that profile takes the customer made under it, and the
+    /// person whose create was in doubt gets a customer under their new email (none is left out).
+    @Test func lostCreateAnswerWhoseEmailAnotherProfileNowWantsIsNotTakenBack() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        let made = try #require(harness.store.customer(withEmail: "ada.kovacs@example.test"))
+
+        try harness.mctrade.updateProfile(id: 2001, set: ["email": "ada@kovacs.example"])
+        try harness.member(2002, "Ana", "Kovacs", email: "ada.kovacs@example.test")
+        #expect(try await harness.sync().outcome == .ok)
+        let links = try harness.state().links()
+        #expect(links[2002] == made.id)
+        #expect(links[2001] == harness.store.customer(withEmail: "ada@kovacs.example")?.id)
+        #expect(links[2001] != nil)
+        #expect(harness.store.customers.count == 2)
+        #expect(try harness.state().pendingCreates().isEmpty)
+    }
+
     /// A kind the schema does not know says nothing about the person: reported on the field, and the
     /// linked customer keeps its group through change passes and full syncs.
     @Test func profileWhoseKindTurnedUnknownIsReportedAndItsCustomerLeftAsItIs() async throws {
