@@ -37,6 +37,8 @@ public struct PlanContext: Sendable {
     public var lastSent: [Int: CustomerRecord]
     /// Profile id → fingerprint of a record the store refused (not sent again while unchanged).
     public var heldFingerprints: [Int: String]
+    /// Profile id → the email of a create sent for it whose answer was lost (the customer may exist).
+    public var createsInDoubt: [Int: String] = [:]
 
     public init(
         memberGroupID: Int,

@@ -81,4 +81,17 @@ public struct SyncPlan: Sendable {
     }
 
     public var writeCount: Int { creates.count + updates.filter(\.needsWrite).count }
+
+    /// Writes that take a customer out of its group, whatever the reason: out of the member group (to
+    /// the non-member group or to group 0), or out of the non-member group to group 0. A member who
+    /// lapses into the non-member group loses member pricing as surely as one who leaves, so the
+    /// safety rails count both.
+    public func groupDepartures(in context: PlanContext) -> [PlannedUpdate] {
+        updates.filter { update in
+            guard update.needsWrite, let from = update.previous?.customerGroupID else { return false }
+            let to = update.record.customerGroupID
+            if from == context.memberGroupID { return to != from }
+            return from == context.nonmemberGroupID && !context.managedGroups.contains(to)
+        }
+    }
 }

@@ -133,12 +133,26 @@ public struct SyncPlanner: Sendable {
     }
 
     func planUnlinked(profileID id: Int, record: CustomerRecord, key: String, into builder: inout PlanBuilder) {
+        if let created = customerCreatedInDoubt(for: id, wantedKey: key, builder: builder) {
+            builder.update(
+                PlannedUpdate(
+                    customerID: created.id,
+                    profileID: id,
+                    record: record,
+                    previous: created.record,
+                    reason: .adopt
+                )
+            )
+            return
+        }
         guard let holder = store.customers(withEmailKey: key).first else {
             builder.plan.creates.append(PlannedCreate(profileID: id, record: record))
             return
         }
         let owner = customerOwners[holder.id]
-        if let owner, owner != id, evaluations[owner]?.groupID != nil {
+        if let owner, owner != id, let holding = evaluations[owner],
+            holding.groupID != nil || holding.keepsLinkedCustomer
+        {
             builder.report(
                 ReportEntry(
                     profileID: id,
@@ -175,6 +189,21 @@ public struct SyncPlanner: Sendable {
         )
     }
 
+    /// The customer that a create in doubt made under the email it sent, when the profile's email has
+    /// changed since: adopted (and given the new email) instead of orphaned beside a second customer.
+    /// Only an exact match of the email sent that no other profile holds or wants, and only while the
+    /// new email is free (else the usual adoption or conflict applies).
+    func customerCreatedInDoubt(for id: Int, wantedKey: String, builder: PlanBuilder) -> StoreCustomer? {
+        guard let sent = context.createsInDoubt[id] else { return nil }
+        let sentKey = EmailAddress.comparisonKey(sent)
+        guard sentKey != wantedKey, store.customers(withEmailKey: wantedKey).isEmpty,
+            (claims[sentKey] ?? []).allSatisfy({ $0 == id })
+        else { return nil }
+        return store.customers(withEmailKey: sentKey).first { customer in
+            (customerOwners[customer.id] ?? id) == id && !builder.isClaimed(customer.id)
+        }
+    }
+
     /// Why a linked profile cannot move its customer to its new email: another store customer holds it
     /// (`email_conflict`), or another profile wins it (`duplicate_email`); nil when it can.
     func emailRefusal(_ id: Int, key: String, customerID: Int) -> ReportEntry? {
@@ -204,9 +233,11 @@ public struct SyncPlanner: Sendable {
     func planUngrouped(profileID id: Int, into builder: inout PlanBuilder) {
         let evaluation = evaluations[id]
         if let evaluation, !evaluation.isOrganization, let reason = evaluation.noGroupReason {
-            builder.report(ReportEntry(profileID: id, code: reason, message: evaluation.explanation))
+            let field = reason == .unknownKind ? "kind" : nil
+            builder.report(ReportEntry(profileID: id, code: reason, field: field, message: evaluation.explanation))
         }
-        guard let customerID = context.links[id], !builder.isClaimed(customerID),
+        guard evaluation?.keepsLinkedCustomer != true, let customerID = context.links[id],
+            !builder.isClaimed(customerID),
             let current = currentRecord(of: customerID),
             context.managedGroups.contains(current.customerGroupID)
         else { return }
@@ -227,7 +258,11 @@ public struct SyncPlanner: Sendable {
             let customer = store.customersByID[customerID]!
             guard context.managedGroups.contains(customer.record.customerGroupID), !builder.isClaimed(customer.id)
             else { continue }
-            if let owner = customerOwners[customer.id], evaluations[owner]?.groupID != nil { continue }
+            if let owner = customerOwners[customer.id], let evaluation = evaluations[owner],
+                evaluation.groupID != nil || evaluation.keepsLinkedCustomer
+            {
+                continue
+            }
             builder.update(
                 PlannedUpdate(
                     customerID: customer.id,

@@ -3,6 +3,8 @@
 enum ExplanationBasis: Sendable {
     /// An organization: never a store customer.
     case organization
+    /// A kind the schema does not know: not known to be a person.
+    case unknownKind
     /// Not live: merged into this profile.
     case mergedInto(Int)
     /// Not live: this status.

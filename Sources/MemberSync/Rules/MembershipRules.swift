@@ -42,9 +42,14 @@ public struct MembershipRules: Sendable {
             noGroupReason: nil,
             explanationBasis: .organization,
             isMainContactOfMemberOrganization: false,
-            isOrganization: profile.kind != .individual
+            isOrganization: profile.kind == .organization
         )
-        guard profile.kind == .individual else { return evaluation }
+        guard let kind = profile.kind else {
+            evaluation.noGroupReason = .unknownKind
+            evaluation.explanationBasis = .unknownKind
+            return evaluation
+        }
+        guard kind == .individual else { return evaluation }
         guard isLive(profile) else {
             evaluation.noGroupReason = .notLive
             evaluation.explanationBasis = profile.mergedInto.map { .mergedInto($0) } ?? .status(profile.status)

@@ -37,7 +37,8 @@ public struct ProfileEvaluation: Sendable {
     /// that cannot be sent; the planner keeps the store's old value for them on a linked customer.
     public var record: CustomerRecord?
     public var problems: [FieldProblem]
-    /// Why section 1 gives no group: `notLive` or `noGroup` (nil for organizations, which are never people).
+    /// Why section 1 gives no group: `notLive`, `noGroup` or `unknownKind` (nil for organizations, which
+    /// are never people).
     public var noGroupReason: ReasonCode?
     /// What `explanation` is built from (the text itself is built only when asked for).
     var explanationBasis: ExplanationBasis
@@ -49,6 +50,9 @@ public struct ProfileEvaluation: Sendable {
     public var explanation: String {
         switch explanationBasis {
         case .organization: return "organizations are never uploaded: every store customer is a person"
+        case .unknownKind:
+            return "not uploaded: kind is neither 'individual' nor 'organization', so this may not be a person; "
+                + "a linked customer is left as it is until kind is fixed in MC Trade"
         case .mergedInto(let survivor): return "not live: merged into profile \(survivor)"
         case .status(let status): return "not live: status is '\(status)'"
         case .noMemberGroup: return "not uploaded: the settings are incomplete: no member group is chosen"
@@ -61,6 +65,10 @@ public struct ProfileEvaluation: Sendable {
 
     /// In a group, with a well-formed email and both names.
     public var isUploadable: Bool { groupID != nil && problems.isEmpty }
+
+    /// True when the profile's linked customer must be left as it is even without a group: the rules
+    /// cannot tell whether the profile is a person (`unknownKind`).
+    public var keepsLinkedCustomer: Bool { noGroupReason == .unknownKind }
 
     /// The comparison key of the email the rules want, when it is well formed.
     public var wantedEmailKey: String? {

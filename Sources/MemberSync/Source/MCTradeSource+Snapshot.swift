@@ -53,27 +53,31 @@ extension MCTradeSource {
         return snapshot
     }
 
-    /// Every relationship row, the first of duplicate (individual, organization) pairs only.
+    /// Every relationship row; duplicate rows of one (individual, organization) pair, which a table
+    /// without its primary key may hold, are combined whatever their order: a flag is set when any of
+    /// them sets it.
     func readRelationships(_ database: Database, problems: inout [Int: [String]]) throws -> [Relationship] {
         var relationships: [Relationship] = []
-        var seen = Set<RelationshipPair>()
+        var indexes: [RelationshipPair: Int] = [:]
         try database.forEachRow(
             "SELECT individual_id, organization_id, relation_type, is_primary, is_main_contact FROM relationships"
         ) { row in
             guard let individual = row.int(0), let organization = row.int(1) else { return }
-            guard seen.insert(RelationshipPair(individual: individual, organization: organization)).inserted else {
-                problems[individual, default: []].append("duplicate relationship row to \(organization)")
+            let relationship = Relationship(
+                individualID: individual,
+                organizationID: organization,
+                relationType: row.string(2) ?? "",
+                isPrimary: row.int(3) == 1,
+                isMainContact: row.int(4) == 1
+            )
+            let pair = RelationshipPair(individual: individual, organization: organization)
+            guard let index = indexes[pair] else {
+                indexes[pair] = relationships.count
+                relationships.append(relationship)
                 return
             }
-            relationships.append(
-                Relationship(
-                    individualID: individual,
-                    organizationID: organization,
-                    relationType: row.string(2) ?? "",
-                    isPrimary: row.int(3) == 1,
-                    isMainContact: row.int(4) == 1
-                )
-            )
+            relationships[index].combine(with: relationship)
+            problems[individual, default: []].append("duplicate relationship rows to \(organization), combined")
         }
         return relationships
     }
@@ -81,7 +85,12 @@ extension MCTradeSource {
     func profile(from row: Row, id: Int, problems: inout [Int: [String]]) -> Profile {
         let kindText = row.string(1)
         let kind = kindText.flatMap(Profile.Kind.init(rawValue:))
-        if kind == nil { problems[id, default: []].append("kind '\(kindText ?? "NULL")' is not known") }
+        if kind == nil {
+            let shown = TextNormalizer.printable(
+                String(String.UnicodeScalarView((kindText ?? "NULL").unicodeScalars.prefix(40)))
+            )
+            problems[id, default: []].append("kind '\(shown)' is not known")
+        }
         // A merged_into that is not a profile id still says the profile was merged.
         let mergedValue = row[3]
         let mergedInto = mergedValue.isNull ? nil : (mergedValue.int ?? -1)
@@ -128,4 +137,14 @@ extension MCTradeSource {
 struct RelationshipPair: Hashable {
     var individual: Int
     var organization: Int
+}
+
+extension Relationship {
+    /// Takes in a duplicate row of the same pair: flags set by either, the smaller non-empty type (so
+    /// that the result does not depend on the rows' order).
+    mutating func combine(with other: Relationship) {
+        isPrimary = isPrimary || other.isPrimary
+        isMainContact = isMainContact || other.isMainContact
+        relationType = [relationType, other.relationType].filter { !$0.isEmpty }.min() ?? ""
+    }
 }

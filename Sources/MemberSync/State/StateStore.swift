@@ -183,6 +183,8 @@ public enum MetaKey {
     public static let lastSuccessfulFullSync = "last_successful_full_sync"
     /// Comma-separated group ids the store was seen to have.
     public static let verifiedGroups = "verified_groups"
+    /// When `verifiedGroups` was last read from the store.
+    public static let verifiedGroupsAt = "verified_groups_at"
     /// Set while writes are stopped (401/403), to the reason.
     public static let writesStopped = "writes_stopped"
     public static let lastPassAt = "last_pass_at"

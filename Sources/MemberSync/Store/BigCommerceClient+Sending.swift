@@ -109,7 +109,8 @@ extension BigCommerceClient {
             return .success
         case 429:
             return .rateLimited(wait: Self.requestedWait(response.headers))
-        case 500 where endpoint.method != "POST" && Self.isRateLimit(response):
+        case 500 where Self.isRateLimit(response):
+            // Refused before it was acted on, like a 429: a create too is sent again after the wait.
             return .rateLimited(wait: Self.requestedWait(response.headers))
         case 500..<600:
             let title = StoreErrorBody(data: response.body, redactor: redactor).title

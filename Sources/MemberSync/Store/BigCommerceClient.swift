@@ -7,12 +7,13 @@ import Foundation
 ///
 /// | answer | GET, PUT | POST (create) |
 /// |---|---|---|
-/// | 429, or a 500 that says it is a rate limit | wait, send again (not an attempt) | wait, send again on 429 |
-/// | 5xx, transport error | backoff, up to `maxAttempts`, then `.unavailable` | 500/503: `.unavailable`; 502/504, lost answer: `.createInDoubt` |
+/// | 429, or a 500 that says it is a rate limit | wait, send again (not an attempt) | same |
+/// | other 5xx, transport error | backoff, up to `maxAttempts`, then `.unavailable` | 500/503: `.unavailable`; 502/504, lost answer: `.createInDoubt` |
 /// | 401 / 403 / 404 / other 4xx | `.unauthorized` / `.forbidden(scope:)` / `.notFound` / `.rejected` | same |
 ///
-/// A 429 means the store refused the request before acting on it, so a create is sent again after
-/// the wait; no other failure of a create is ever retried here.
+/// A 429 (or a 500 standing in for one: its body says rate limit, or it carries a 429's headers) means
+/// the store refused the request before acting on it, so a create is sent again after the wait; no
+/// other failure of a create is ever retried here.
 public final class BigCommerceClient: CustomerStore {
     /// Most items the customers endpoints take per write.
     public static let maxBatchSize = 10
@@ -21,6 +22,9 @@ public final class BigCommerceClient: CustomerStore {
     /// Most items per page the client ever asks for.
     public static let maxPageSize = 250
 
+    /// What reading and what changing customers and customer groups need (the control panel's
+    /// "Customers: read-only" and "Customers: modify").
+    static let customersReadScope = "store_v2_customers_read_only"
     static let customersScope = "store_v2_customers"
     static let ordersScope = "store_v2_orders_read_only"
 
@@ -64,7 +68,7 @@ public final class BigCommerceClient: CustomerStore {
                 path: "/v2/customer_groups",
                 query: [("page", [String(page)]), ("limit", [String(Self.maxPageSize)])],
                 kind: .groups,
-                scope: Self.customersScope
+                scope: Self.customersReadScope
             )
             let items = try decodeArray([BigCommerceWire.Group].self, from: try await perform(endpoint), endpoint)
             groups += items.map { CustomerGroup(id: $0.id, name: $0.name ?? "") }
@@ -186,7 +190,8 @@ public final class BigCommerceClient: CustomerStore {
     }
 
     private func customersEndpoint(method: String, query: [(String, [String])], kind: StoreRequestKind) -> Endpoint {
-        Endpoint(method: method, path: "/v3/customers", query: query, kind: kind, scope: Self.customersScope)
+        let scope = method == "GET" ? Self.customersReadScope : Self.customersScope
+        return Endpoint(method: method, path: "/v3/customers", query: query, kind: kind, scope: scope)
     }
 
     private func checkBatchSize(_ count: Int, _ endpoint: Endpoint) throws {

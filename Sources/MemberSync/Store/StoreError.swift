@@ -41,7 +41,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "store answered 401 to \(endpoint): the access token is missing or wrong"
         case .forbidden(let endpoint, let scope):
             if let scope {
-                return "store answered 403 to \(endpoint): the access token lacks the '\(scope)' scope"
+                let access = Self.accessNames[scope].map { "\($0) access (OAuth scope '\(scope)')" }
+                return "store answered 403 to \(endpoint): the API account lacks "
+                    + (access ?? "the '\(scope)' scope")
             }
             return "store answered 403 to \(endpoint): the token lacks a scope or the store hash is wrong"
         case .notFound(let endpoint):
@@ -56,6 +58,13 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     }
 
     public var errorDescription: String? { description }
+
+    /// The control panel's names for the OAuth scopes the agent uses (an API account's settings).
+    static let accessNames = [
+        "store_v2_customers_read_only": "Customers: read-only (or modify)",
+        "store_v2_customers": "Customers: modify",
+        "store_v2_orders_read_only": "Orders: read-only (or modify)",
+    ]
 
     /// True when writing should stop altogether until the operator fixes the token (401/403).
     public var stopsWrites: Bool {

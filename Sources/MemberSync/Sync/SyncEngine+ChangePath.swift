@@ -17,6 +17,8 @@ extension SyncEngine {
         guard let snapshot = read.snapshot else {
             return PassResult(kind: .changes, outcome: .ok)
         }
+        // Warned about by every full sync; repeated here only for debugging.
+        logReadProblems(snapshot.readProblems, level: .debug)
         let (settings, memberGroup) = try completeSettings(snapshot.settings)
         if read.changes.contains(where: { $0.entity == .settings }) {
             logger.info("settings changed; running a full sync")
@@ -134,7 +136,8 @@ extension SyncEngine {
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
-        try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: nil)
+        result.messages += try inDoubtSettlements(context)
+        try state.finishRun(runID, result: result.outcome.rawValue, counts: counts, message: result.runMessage)
         try state.setMeta(MetaKey.lastPassAt, ISO8601.string(from: now()))
         try state.setMeta(MetaKey.passRefused, nil)
         logPass(result, duration: ContinuousClock.now - started)
@@ -175,37 +178,49 @@ extension SyncEngine {
     /// The full sync's removal rail, applied to a change pass: a bulk edit or a broken import in MC Trade
     /// must not strip member pricing from many people before anyone looks. Below `changePathRemovalFloor`
     /// removals a pass always goes on, so that a small association's everyday leavers are not held up.
+    /// A member moved to the non-member group counts as a removal: they lose member pricing.
     func changePathRefusal(_ plan: SyncPlan, context: PlanContext) -> String? {
         let linkedCustomers = Set(context.links.values)
-        let planned = plan.groupRemovals.filter { linkedCustomers.contains($0.customerID) }.count
+        let planned = plan.groupDepartures(in: context).filter { linkedCustomers.contains($0.customerID) }.count
         guard planned > 0 else { return nil }
         // Counted together with the removals of earlier change passes since the last full sync.
-        let earlier = Int((try? state.meta(MetaKey.changePathRemovals)) ?? nil ?? "0") ?? 0
-        let removals = planned + earlier
+        let earlier = (try? changePathDepartures()) ?? ChangePathDepartures()
+        let removals = planned + earlier.count
         guard removals >= Self.changePathRemovalFloor else { return nil }
         let inManagedGroups = context.links.values.filter {
             context.lastSent[$0].map { context.managedGroups.contains($0.customerGroupID) } ?? false
         }.count
         guard inManagedGroups > 0 else { return nil }
-        let share = Double(removals) / Double(inManagedGroups + earlier)
+        // As many as were in the groups at the last full sync: those still there, and those moved out since.
+        let linkedAtFullSync = inManagedGroups + earlier.outOfManagedGroups
+        let share = Double(removals) / Double(linkedAtFullSync)
         guard share > options.maxGroupRemovalShare else { return nil }
         let percent = Int((share * 100).rounded())
         let limit = Int((options.maxGroupRemovalShare * 100).rounded())
-        return "these changes would move \(removals) of \(inManagedGroups + earlier) linked customers (\(percent) %, "
-            + "\(earlier) of them by earlier passes since the last full sync) out of "
-            + "the member and non-member groups, more than the \(limit) % allowed; nothing was written and the "
-            + "changes wait (check MC Trade's data, then run 'membersync sync --force' if it is right)"
+        return "these changes would move \(removals) of \(linkedAtFullSync) linked customers (\(percent) %, "
+            + "\(earlier.count) of them by earlier passes since the last full sync) out of "
+            + "their group (member to non-member or none, non-member to none), more than the \(limit) % allowed; "
+            + "nothing was written and the changes wait (check MC Trade's data, then run 'membersync sync --force' "
+            + "if it is right)"
     }
 
     /// Adds this pass's group removals to those counted since the last full sync; a pass the operator
     /// forced starts the count again (they said the removals were right).
     func countChangePathRemovals(_ plan: SyncPlan, context: PlanContext, failed: Set<Int>, approved: Bool) throws {
         let linkedCustomers = Set(context.links.values)
-        let removed = plan.groupRemovals.filter {
+        let removed = plan.groupDepartures(in: context).filter {
             linkedCustomers.contains($0.customerID) && !($0.profileID.map(failed.contains) ?? false)
-        }.count
-        let earlier = Int(try state.meta(MetaKey.changePathRemovals) ?? "0") ?? 0
-        try state.setMeta(MetaKey.changePathRemovals, approved ? nil : String(earlier + removed))
+        }
+        var departures = try changePathDepartures()
+        departures.count += removed.count
+        departures.outOfManagedGroups +=
+            removed.filter { !context.managedGroups.contains($0.record.customerGroupID) }
+            .count
+        try state.setMeta(MetaKey.changePathRemovals, approved ? nil : departures.metaValue)
+    }
+
+    func changePathDepartures() throws -> ChangePathDepartures {
+        ChangePathDepartures(metaValue: try state.meta(MetaKey.changePathRemovals))
     }
 
     /// Fewest removals in one change pass that the removal rail looks at.
@@ -246,9 +261,14 @@ extension SyncEngine {
             let sent = customer.flatMap { context.lastSent[$0] }
             // A leave carries the store's own values of the other fields, which may have changed since.
             let leaves =
-                evaluations[id]?.groupID == nil
+                evaluations[id]?.groupID == nil && evaluations[id]?.keepsLinkedCustomer != true
                 && sent.map { context.managedGroups.contains($0.customerGroupID) } == true
             if let customer, sent == nil || leaves { ids.insert(customer) }
+            if customer == nil, let inDoubt = context.createsInDoubt[id] {
+                // The email the lost create sent, which may differ from the profile's email by now.
+                emails.insert(EmailAddress.trimmed(inDoubt))
+                emails.insert(EmailAddress.trimmed(inDoubt).lowercased())
+            }
             guard let evaluation = evaluations[id], evaluation.groupID != nil, let record = evaluation.record,
                 evaluation.wantedEmailKey != nil
             else {
@@ -313,4 +333,22 @@ extension PassResult.Outcome {
         let order: [Self] = [.ok, .partial, .refused, .failed]
         return order.firstIndex(of: lhs)! >= order.firstIndex(of: rhs)! ? lhs : rhs
     }
+}
+
+/// The group removals that change passes made since the last full sync, as kept in the state file
+/// ("count,out": `out` of them left the member and non-member groups altogether; a lone number, as
+/// older versions wrote it, counts removals to group 0 only).
+struct ChangePathDepartures {
+    var count = 0
+    var outOfManagedGroups = 0
+
+    init() {}
+
+    init(metaValue: String?) {
+        let parts = (metaValue ?? "").split(separator: ",").map { Int($0) ?? 0 }
+        count = parts.first ?? 0
+        outOfManagedGroups = parts.count > 1 ? parts[1] : count
+    }
+
+    var metaValue: String { "\(count),\(outOfManagedGroups)" }
 }

@@ -29,6 +29,7 @@ extension SyncEngine {
             progress.done += outcomes.count
             options.onProgress?(progress)
         }
+        let inDoubt = plan.creates.isEmpty ? [:] : try state.pendingCreates()
         for wave in waves(of: plan.creates) {
             try state.transaction {
                 try state.markCreatesSent(wave.flatMap { $0 }.map { ($0.profileID, $0.record.email) })
@@ -36,7 +37,8 @@ extension SyncEngine {
             let outcomes = await sendWave(wave) { await writer.send(creates: $0) }
             try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
             for (create, outcome) in outcomes {
-                try await record(create, outcome: outcome, counts: &counts, failed: &failed)
+                let wasInDoubt = inDoubt[create.profileID] != nil
+                try await record(create, outcome: outcome, counts: &counts, failed: &failed, wasInDoubt: wasInDoubt)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
             try stopIfStoreIsDown(outcomes.map(\.1))
@@ -80,10 +82,8 @@ extension SyncEngine {
         checked = true
         let existing = Set(try await store.customerGroups().map(\.id))
         let missing = groups.filter { !existing.contains($0) }
-        if !missing.isEmpty {
-            try state.setMeta(MetaKey.verifiedGroups, existing.sorted().map(String.init).joined(separator: ","))
-            throw SyncError.groupsMissing(missing)
-        }
+        try rememberGroups(existing)
+        if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
     /// A wave in which every request failed after its retries means the store is down: the rest of the
@@ -137,12 +137,19 @@ extension SyncEngine {
     }
 
     func recordAccepted(_ update: PlannedUpdate, customer: StoreCustomer, counts: inout RunCounts) throws {
+        var settled: ReportEntry?
         if let profileID = update.profileID, try state.hasPendingCreate(profileID: profileID) {
             logger.notice(
                 "create in doubt settled: the customer existed and was adopted",
                 metadata: ["profile.id": "\(profileID)", "customer.id": "\(update.customerID)"]
             )
-            try state.clearPendingCreate(profileID: profileID)
+            settled = ReportEntry(
+                profileID: profileID,
+                code: .createInDoubt,
+                message: "the answer to a create was lost; customer \(update.customerID) was found by email and "
+                    + "adopted, no second customer was made",
+                customerID: update.customerID
+            )
         }
         try state.transaction {
             try state.recordSent(update.record, customerID: update.customerID)
@@ -156,6 +163,10 @@ extension SyncEngine {
             }
             try state.completeOutbox(profileID: profileID)
             try clearFailureReports(profileID: profileID)
+            if let settled {
+                try state.clearPendingCreate(profileID: profileID)
+                try state.addReport(settled)
+            }
         }
         switch update.reason {
         case .adopt: counts.adopted += 1
@@ -165,11 +176,14 @@ extension SyncEngine {
         }
     }
 
+    /// Records a create's answer; `wasInDoubt` when an earlier create for the profile lost its answer
+    /// and no customer of it was found (the report says it was settled by this create).
     func record(
         _ create: PlannedCreate,
         outcome: WriteOutcome,
         counts: inout RunCounts,
-        failed: inout Set<Int>
+        failed: inout Set<Int>,
+        wasInDoubt: Bool = false
     ) async throws {
         switch outcome {
         case .accepted(let customer):
@@ -179,6 +193,13 @@ extension SyncEngine {
                 try state.clearPendingCreate(profileID: create.profileID)
                 try state.completeOutbox(profileID: create.profileID)
                 try clearFailureReports(profileID: create.profileID)
+                if wasInDoubt { try state.addReport(createdAfterDoubt(create, customerID: customer.id)) }
+            }
+            if wasInDoubt {
+                logger.notice(
+                    "create in doubt settled: no customer was found, and it was created",
+                    metadata: ["profile.id": "\(create.profileID)", "customer.id": "\(customer.id)"]
+                )
             }
             counts.created += 1
         case .refused(let error):
@@ -200,6 +221,16 @@ extension SyncEngine {
         case .vanished:
             break
         }
+    }
+
+    func createdAfterDoubt(_ create: PlannedCreate, customerID: Int) -> ReportEntry {
+        ReportEntry(
+            profileID: create.profileID,
+            code: .createInDoubt,
+            message: "the answer to a create was lost; no customer made by it was found, so customer \(customerID) "
+                + "was created",
+            customerID: customerID
+        )
     }
 
     func recordFailure(profileID: Int?, error: StoreError, hold record: CustomerRecord?, failed: inout Set<Int>) throws
@@ -227,6 +258,28 @@ extension SyncEngine {
         try state.clearReport(profileID: profileID, code: .storeRejected)
         try state.clearReport(profileID: profileID, code: .storeUnavailable)
     }
+
+    /// Sentences for the pass's output and run history: how this pass settled the creates that were in
+    /// doubt when it began (their `create_in_doubt` report rows, written as the answers came), the first
+    /// few in full.
+    func inDoubtSettlements(_ context: PlanContext) throws -> [String] {
+        guard !context.createsInDoubt.isEmpty else { return [] }
+        let settled = try state.report().filter {
+            $0.code == .createInDoubt && context.createsInDoubt[$0.profileID] != nil
+        }
+        var sentences = settled.prefix(Self.settlementsShown).map {
+            "create in doubt for profile \($0.profileID) settled: \($0.message)"
+        }
+        if settled.count > Self.settlementsShown {
+            sentences.append(
+                "\(settled.count - Self.settlementsShown) more creates in doubt settled ('membersync report' lists them)"
+            )
+        }
+        return sentences
+    }
+
+    /// Settled creates in doubt named one by one in a pass's output.
+    static let settlementsShown = 5
 
     // MARK: - Settling with a lookup
 

@@ -56,6 +56,7 @@ extension SyncEngine {
         counts.requests = await requestTotal() - requestsBefore
         result.counts = counts
         result.outcome = failed.isEmpty ? .ok : .partial
+        result.messages += try inDoubtSettlements(context)
         try finish(runID: runID, result: result)
         logPass(result, duration: ContinuousClock.now - started)
         return result
@@ -64,6 +65,7 @@ extension SyncEngine {
     /// MC Trade's side of a full sync: every profile evaluated as it is read, none of them kept.
     func readAndEvaluate() throws -> EvaluatedSource {
         let (read, evaluations) = try readEvaluating(after: Int64.max, changeLimit: 0) { _ in true }
+        logReadProblems(read.snapshot?.readProblems ?? [:], level: .warning)
         let (settings, memberGroup) = try completeSettings(read.snapshot!.settings)
         return EvaluatedSource(
             bounds: read.bounds,
@@ -89,7 +91,8 @@ extension SyncEngine {
     }
 
     /// A reason not to write: MC Trade yielded nobody while links exist, or too many linked customers
-    /// would leave their group at once (a broken read looks exactly like everyone leaving).
+    /// would leave their group at once (a broken read looks exactly like everyone leaving). Members who
+    /// would lapse into the non-member group count: they lose member pricing.
     func safetyRefusal(_ plan: SyncPlan, profileCount: Int, context: PlanContext, view: StoreView) -> String? {
         if profileCount == 0 && !context.links.isEmpty {
             return "MC Trade yielded no profiles while \(context.links.count) profiles are linked to store "
@@ -99,14 +102,15 @@ extension SyncEngine {
         let linkedInManagedGroups = view.customersByID.values.filter {
             linkedCustomers.contains($0.id) && context.managedGroups.contains($0.record.customerGroupID)
         }.count
-        let removals = plan.groupRemovals.filter { linkedCustomers.contains($0.customerID) }.count
+        let removals = plan.groupDepartures(in: context).filter { linkedCustomers.contains($0.customerID) }.count
         guard linkedInManagedGroups > 0 else { return nil }
         let share = Double(removals) / Double(linkedInManagedGroups)
         guard share > options.maxGroupRemovalShare else { return nil }
         let percent = Int((share * 100).rounded())
         let limit = Int((options.maxGroupRemovalShare * 100).rounded())
         return "this full sync would move \(removals) of \(linkedInManagedGroups) linked customers (\(percent) %) "
-            + "out of the member and non-member groups, more than the \(limit) % allowed; nothing was written "
+            + "out of their group (member to non-member or none, non-member to none), more than the \(limit) % "
+            + "allowed; nothing was written "
             + "(check MC Trade's data and settings, then run 'membersync sync --full --force' if it is right)"
     }
 
@@ -137,7 +141,12 @@ extension SyncEngine {
     func finish(runID: Int64, result: PassResult) throws {
         let at = ISO8601.string(from: now())
         try state.transaction {
-            try state.finishRun(runID, result: result.outcome.rawValue, counts: result.counts, message: nil)
+            try state.finishRun(
+                runID,
+                result: result.outcome.rawValue,
+                counts: result.counts,
+                message: result.runMessage
+            )
             try state.setMeta(MetaKey.fullSyncNeeded, nil)
             try state.setMeta(MetaKey.fullSyncRequested, nil)
             try state.setMeta(MetaKey.writesStopped, nil)

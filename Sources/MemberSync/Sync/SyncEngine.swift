@@ -34,6 +34,9 @@ public struct PassResult: Sendable {
         self.kind = kind
         self.outcome = outcome
     }
+
+    /// The messages as kept in the run history; nil when there are none.
+    var runMessage: String? { messages.isEmpty ? nil : messages.joined(separator: "; ") }
 }
 
 /// Why a pass could not go on. Carried to the operator as a sentence.
@@ -166,6 +169,26 @@ public actor SyncEngine {
         return (read, ProfileEvaluations(evaluations))
     }
 
+    /// Odd MC Trade rows that were read anyway (unknown kinds, duplicate relationship rows): how many, and
+    /// the first few by profile id. Profiles they keep from being uploaded also get report rows.
+    func logReadProblems(_ problems: [Int: [String]], level: Logger.Level) {
+        guard !problems.isEmpty, logger.isEnabled(level) else { return }
+        let sample = problems.keys.sorted().prefix(Self.readProblemSample).map { id in
+            "profile \(id): " + problems[id]!.joined(separator: ", ")
+        }
+        logger.log(
+            level: level,
+            "MC Trade rows read with problems",
+            metadata: [
+                "profiles": "\(problems.count)", "problems": "\(problems.values.map(\.count).reduce(0, +))",
+                "first": "\(sample.joined(separator: "; "))",
+            ]
+        )
+    }
+
+    /// Profiles named in the log line about odd MC Trade rows.
+    static let readProblemSample = 10
+
     /// Checks sync-rules' "incomplete settings" conditions that need no store request.
     func completeSettings(_ settings: SyncSettings?) throws -> (SyncSettings, memberGroup: Int) {
         guard let settings else {
@@ -188,28 +211,47 @@ public actor SyncEngine {
     }
 
     /// Makes sure the groups the settings use exist in the store; asks the store only when the last
-    /// answer did not already show them (or when `refresh`).
+    /// answer did not already show them, is older than `groupListMaxAge` (a group deleted in the store
+    /// is then caught before a wave of writes is refused), or when `refresh`.
     func verifyGroups(_ settings: SyncSettings, refresh: Bool, dryRun: Bool = false) async throws {
         let needed = groupsInUse(settings)
         let known = Set((try state.meta(MetaKey.verifiedGroups) ?? "").split(separator: ",").compactMap { Int($0) })
-        if !refresh && needed.allSatisfy(known.contains) { return }
+        let stale = try groupListIsStale()
+        if !refresh && !stale && needed.allSatisfy(known.contains) { return }
         let groups = try await store.customerGroups()
         let ids = Set(groups.map(\.id))
-        if !dryRun {
-            try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
-        }
+        if !dryRun { try rememberGroups(ids) }
         let missing = needed.filter { !ids.contains($0) }
         if !missing.isEmpty { throw SyncError.groupsMissing(missing) }
     }
 
-    /// The links, held records and (unless `includeLastSent` is false, for a planner given a complete
+    /// True when the group list was read from the store longer than `groupListMaxAge` ago (or never).
+    func groupListIsStale() throws -> Bool {
+        guard let text = try state.meta(MetaKey.verifiedGroupsAt), let at = ISO8601.date(from: text) else {
+            return true
+        }
+        let age = now().timeIntervalSince(at)
+        return age < 0 || age > Self.groupListMaxAge
+    }
+
+    func rememberGroups(_ ids: Set<Int>) throws {
+        try state.transaction {
+            try state.setMeta(MetaKey.verifiedGroups, ids.sorted().map(String.init).joined(separator: ","))
+            try state.setMeta(MetaKey.verifiedGroupsAt, ISO8601.string(from: now()))
+        }
+    }
+
+    /// How long a change pass trusts the store's group list: at most one groups request per 5 minutes.
+    static let groupListMaxAge: TimeInterval = 300
+
+    /// The links, held records, creates in doubt and (unless `includeLastSent` is false, for a planner given a complete
     /// listing, which never consults them) the records last sent.
     func planContext(_ settings: SyncSettings, memberGroup: Int, includeLastSent: Bool = true) throws -> PlanContext {
         var held: [Int: String] = [:]
         for entry in try state.outbox() where entry.isHeld {
             if let fingerprint = entry.heldFingerprint { held[entry.profileID] = fingerprint }
         }
-        return PlanContext(
+        var context = PlanContext(
             memberGroupID: memberGroup,
             nonmemberGroupID: settings.nonmemberGroupID,
             enforceGroups: options.enforceGroups,
@@ -217,6 +259,8 @@ public actor SyncEngine {
             lastSent: includeLastSent ? try state.lastSentRecords() : [:],
             heldFingerprints: held
         )
+        context.createsInDoubt = try state.pendingCreates()
+        return context
     }
 
     /// Remembers why the last pass failed, for `status`: writes stopped (401/403) or degraded (store or

@@ -30,10 +30,44 @@ struct BigCommerceClientErrorTests {
             Issue.record("expected forbidden errors")
             return
         }
-        #expect(customersScope == "store_v2_customers")
-        #expect(groupsScope == "store_v2_customers")
+        #expect(customersScope == "store_v2_customers_read_only")
+        #expect(groupsScope == "store_v2_customers_read_only")
         #expect(ordersScope == "store_v2_orders_read_only")
         #expect(transport.requests.count == 3)
+    }
+
+    /// Reading customers needs Customers read-only, writing them Customers modify: the 403 says which
+    /// the API account lacks, and never carries the token.
+    @Test func forbiddenNamesTheAccessTheCallNeeds() async throws {
+        let transport = FakeTransport([], fallback: answer(403, #"{"status":403,"title":"You don't have access"}"#))
+        let client = try makeClient(transport)
+        let update = CustomerUpdate(customerID: 1, record: record(1))
+
+        let reads = [
+            await storeError { _ = try await client.customers(withEmails: ["a@example.test"]) },
+            await storeError { _ = try await client.listCustomers(after: nil, groupIDs: nil, limit: 50) },
+            await storeError { _ = try await client.customerGroups() },
+        ]
+        let writes = [
+            await storeError { _ = try await client.createCustomers([record(1)]) },
+            await storeError { _ = try await client.updateCustomers([update]) },
+        ]
+        let orders = await storeError { _ = try await client.orders(modifiedSince: Date(), page: 1, limit: 50) }
+
+        for error in reads {
+            #expect(error?.description.contains("lacks Customers: read-only (or modify) access") == true)
+            #expect(error?.description.contains("'store_v2_customers_read_only'") == true)
+        }
+        for error in writes {
+            #expect(
+                error?.description.contains("lacks Customers: modify access (OAuth scope 'store_v2_customers')") == true
+            )
+        }
+        #expect(orders?.description.contains("lacks Orders: read-only (or modify) access") == true)
+        for error in reads + writes + [orders] {
+            #expect(error?.stopsWrites == true)
+            #expect(error?.description.contains(testToken) == false)
+        }
     }
 
     @Test func notFoundIsNotRetried() async throws {

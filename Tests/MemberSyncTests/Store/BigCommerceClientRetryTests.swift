@@ -125,6 +125,32 @@ struct BigCommerceClientRetryTests {
         #expect(clock.sleeps == [.seconds(3)])
     }
 
+    /// A 500 that is really a rate limit refused the create before acting on it: waited out like a 429
+    /// and sent again, without spending the error budget (one attempt allowed here).
+    @Test(arguments: [
+        answer(500, #"{"status":500,"title":"API rate limit exceeded"}"#),
+        answer(500, headers: ["X-Retry-After": "2"]),
+        answer(500, headers: ["X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "2000"]),
+    ])
+    func createRefusedWithARateLimit500IsSentAgainAfterTheWait(limited: HTTPResponse) async throws {
+        let clock = TestClock()
+        let transport = FakeTransport(
+            [.answer(limited), .answer(limited), .answer(answer(200, created))],
+            clock: clock
+        )
+        let client = try makeClient(transport, clock: clock) { $0.maxAttempts = 1 }
+
+        let customers = try await client.createCustomers([record(1)])
+
+        #expect(customers.map(\.id) == [11])
+        #expect(transport.requests.map(\.method) == ["POST", "POST", "POST"])
+        #expect(clock.sleeps.count == 2)
+        #expect(clock.sleeps.allSatisfy { $0 >= .seconds(1) })
+        let counts = await client.requestCounts()
+        #expect(counts.rateLimited == 2)
+        #expect(counts.serverErrors == 0)
+    }
+
     @Test func createWithUnreadableAnswerIsInDoubt() async throws {
         let transport = FakeTransport([.answer(answer(200, "<html>ok</html>"))])
         let client = try makeClient(transport)

@@ -7,7 +7,9 @@ import Testing
 
 /// Hostile MC Trade rows: a copy of the tables without their constraints (as a careless export job
 /// could make), filled with NULLs, wrong types, control characters, huge and odd text. The agent must
-/// neither crash nor stop: every bad profile gets a report row, everything else is synced.
+/// neither crash nor stop: every bad profile gets a report row, everything else is synced. Duplicate
+/// relationship rows are combined whatever their order, and a profile of unknown kind is reported and
+/// never uploaded.
 @Suite struct MCTradeFuzzTests {
     static let looseSchema = """
         CREATE TABLE profiles (profile_id INTEGER PRIMARY KEY, kind, status, merged_into, is_member, membership_level,
@@ -46,6 +48,7 @@ import Testing
         let database = try Database(path: path)
         try database.execute(Self.looseSchema)
         var random = SeededRandom(seed: seed)
+        try database.execute("BEGIN")  // one commit for all rows, not one per row
         var goodIDs: [Int] = []
         for id in 1...400 {
             let isGood = id % 3 == 0
@@ -78,7 +81,9 @@ import Testing
                 ]
             )
         }
+        let (contacts, oddKinds) = try insertDuplicatesAndOddKinds(database, random: &random)
         try database.execute("INSERT INTO profile_changes (profile_id, entity, operation) VALUES (NULL, 'weird', NULL)")
+        try database.execute("COMMIT")
 
         let engine = SyncEngine(
             source: MCTradeSource(path: path),
@@ -116,8 +121,70 @@ import Testing
             #expect(customer.record.firstName.unicodeScalars.count <= 100)
             #expect(EmailAddress.isWellFormed(customer.record.email))
         }
+        checkDuplicatesAndOddKinds(contacts: contacts, oddKinds: oddKinds, harness: harness)
+        let report = try harness.report()
+        for profile in snapshot.profiles.values where profile.kind == nil {
+            #expect(linked[profile.id] == nil, "profile \(profile.id) of unknown kind was uploaded")
+            let rows = report.filter { $0.profileID == profile.id }
+            #expect(rows.map(\.code) == [.unknownKind] && rows.first?.field == "kind", "profile \(profile.id)")
+        }
         let second = try await engine.runChangePass()
         #expect(second.outcome == .ok || second.outcome == .partial)
+    }
+
+    /// Member organizations 501-505 with main contacts 506-525 whose main-contact flag is on only one of
+    /// two duplicate rows (first or second, alternately), and well-formed members 526-533 whose kind is
+    /// unknown. Returns both sets of individuals.
+    func insertDuplicatesAndOddKinds(_ database: Database, random: inout SeededRandom) throws
+        -> (contacts: [Int], oddKinds: [Int])
+    {
+        for id in 501...505 {
+            try database.query(
+                "INSERT INTO profiles VALUES (?,'organization','active',NULL,1,NULL,NULL,NULL,NULL,?,NULL,NULL,'x')",
+                [.integer(Int64(id)), .text("Org \(id)")]
+            )
+        }
+        let contacts = Array(506...525)
+        for id in contacts {
+            try database.query(
+                "INSERT INTO profiles VALUES (?,'individual','active',NULL,0,NULL,NULL,?,'Contact',NULL,?,NULL,'x')",
+                [.integer(Int64(id)), .text("C\(id)"), .text("contact\(id)@example.test")]
+            )
+            let organization = Int64(501 + random.next(5))
+            let flags: [(Int64, String)] = [(0, "Employee"), (1, "Owner")]
+            for (isMainContact, type) in id % 2 == 0 ? flags : flags.reversed() {
+                try database.query(
+                    "INSERT INTO relationships VALUES (?,?,?,0,?)",
+                    [.integer(Int64(id)), .integer(organization), .text(type), .integer(isMainContact)]
+                )
+            }
+        }
+        let oddKinds = Array(526...533)
+        let kinds: [SQLiteValue] = ["robot", .null, "Individual", .integer(1), " individual", "person", "", "org"]
+        for (index, id) in oddKinds.enumerated() {
+            try database.query(
+                "INSERT INTO profiles VALUES (?,?,'active',NULL,1,NULL,NULL,'Odd','Kind',NULL,?,NULL,'x')",
+                [.integer(Int64(id)), kinds[index], .text("odd\(id)@example.test")]
+            )
+        }
+        return (contacts, oddKinds)
+    }
+
+    func checkDuplicatesAndOddKinds(contacts: [Int], oddKinds: [Int], harness: EngineHarness) {
+        for id in contacts {
+            #expect(
+                harness.store.customer(withEmail: "contact\(id)@example.test")?.record.customerGroupID == 4,
+                "main contact \(id) of a member organization, flagged on one of two duplicate rows"
+            )
+        }
+        for id in oddKinds {
+            #expect(harness.store.customer(withEmail: "odd\(id)@example.test") == nil, "kind unknown: \(id)")
+        }
+        let warning = harness.logs.records.first { $0.message == "MC Trade rows read with problems" }
+        #expect(warning?.level == .warning)
+        let first = warning?.metadata["first"].map { "\($0)" } ?? ""
+        #expect(first.contains("is not known") || first.contains("duplicate relationship rows"))
+        #expect(Int(warning?.metadata["profiles"].map { "\($0)" } ?? "") ?? 0 >= contacts.count + oddKinds.count)
     }
 }
 

@@ -24,6 +24,98 @@ import Testing
         let lookupIndex = harness.store.log.lastIndex { $0.hasPrefix("GET email:in") || $0.hasPrefix("GET list") }
         let postIndex = harness.store.log.firstIndex { $0.hasPrefix("POST") }!
         #expect(lookupIndex! > postIndex)
+        // The run reports the in-doubt create and how it was settled, where operators look.
+        let settled = try harness.report().filter { $0.profileID == 2001 }
+        #expect(settled.map(\.code) == [.createInDoubt])
+        #expect(settled.first?.customerID == customers.first?.id)
+        #expect(settled.first?.message.contains("adopted") == true)
+        let text = ReportCommand.render(try harness.report(), format: "text")
+        #expect(text.contains("profile 2001 create_in_doubt: the answer to a create was lost; customer"))
+        // And in the pass's own output and the run history.
+        let sentence = "create in doubt for profile 2001 settled: the answer to a create was lost; customer"
+        #expect(second.messages.contains { $0.hasPrefix(sentence) && $0.contains("adopted") })
+        #expect(try harness.state().runs(limit: 1).first?.message?.hasPrefix(sentence) == true)
+    }
+
+    @Test func lostCreateAnswerOfACreateThatNeverLandedIsSettledByCreatingAndReported() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        #expect(try harness.report().map(\.code) == [.storeUnavailable])
+        harness.store.state.withLock { $0.customers.removeAll() }  // the create never landed after all
+
+        #expect(try await harness.sync().outcome == .ok)
+        #expect(harness.store.customers.count == 1)
+        let settled = try harness.report().filter { $0.profileID == 2001 }
+        #expect(settled.map(\.code) == [.createInDoubt])
+        #expect(settled.first?.customerID == harness.store.customers.first?.id)
+        #expect(settled.first?.message.contains("was created") == true)
+        #expect(try harness.state().runs(limit: 1).first?.message?.contains("profile 2001 settled") == true)
+        #expect(try harness.state().pendingCreates().isEmpty)
+    }
+
+    /// The email changed between the lost answer and the next pass: the customer made under the email
+    /// sent is found by that email, adopted and given the new one, not orphaned beside a second customer.
+    @Test(arguments: [false, true])
+    func lostCreateAnswerIsSettledByTheEmailSentWhenTheEmailChangedSince(full: Bool) async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        #expect(try harness.state().pendingCreates()[2001] == "ada.kovacs@example.test")
+
+        try harness.mctrade.updateProfile(id: 2001, set: ["email": "ada@kovacs.example"])
+        let second = full ? try await harness.fullSync() : try await harness.sync()
+        #expect(second.kind == (full ? .full : .changes))
+        #expect(second.outcome == .ok)
+        #expect(harness.store.customers.count == 1, "no second customer for Ada")
+        let customer = harness.store.customers.first
+        #expect(customer?.record.email == "ada@kovacs.example")
+        #expect(customer?.record.customerGroupID == 4)
+        #expect(try harness.state().links()[2001] == customer?.id)
+        #expect(try harness.state().pendingCreates().isEmpty)
+        #expect(harness.store.log.filter { $0.hasPrefix("POST") }.count == 1)
+        #expect(try harness.report().map(\.code) == [.createInDoubt])
+    }
+
+    /// The email sent is now another profile's: that profile takes the customer made under it, and the
+    /// person whose create was in doubt gets a customer under their new email (none is left out).
+    @Test func lostCreateAnswerWhoseEmailAnotherProfileNowWantsIsNotTakenBack() async throws {
+        let harness = try EngineHarness()
+        try harness.member(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        #expect(try await harness.sync().outcome == .partial)
+        let made = try #require(harness.store.customer(withEmail: "ada.kovacs@example.test"))
+
+        try harness.mctrade.updateProfile(id: 2001, set: ["email": "ada@kovacs.example"])
+        try harness.member(2002, "Ana", "Kovacs", email: "ada.kovacs@example.test")
+        #expect(try await harness.sync().outcome == .ok)
+        let links = try harness.state().links()
+        #expect(links[2002] == made.id)
+        #expect(links[2001] == harness.store.customer(withEmail: "ada@kovacs.example")?.id)
+        #expect(links[2001] != nil)
+        #expect(harness.store.customers.count == 2)
+        #expect(try harness.state().pendingCreates().isEmpty)
+    }
+
+    /// A kind the schema does not know says nothing about the person: reported on the field, and the
+    /// linked customer keeps its group through change passes and full syncs.
+    @Test func profileWhoseKindTurnedUnknownIsReportedAndItsCustomerLeftAsItIs() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Ada", "One", email: "ada@example.test")
+        try harness.member(2, "Bob", "Two", email: "bob@example.test")
+        try await harness.sync()
+        try harness.mctrade.execute(
+            "PRAGMA ignore_check_constraints = 1; UPDATE profiles SET kind = 'robot' WHERE profile_id = 1"
+        )
+        #expect(try await harness.sync().kind == .changes)
+        #expect(try await harness.fullSync().outcome == .ok)
+        #expect(harness.store.customer(withEmail: "ada@example.test")?.record.customerGroupID == 4)
+        let rows = try harness.report()
+        #expect(rows.map(\.profileID) == [1])
+        #expect(rows.first?.code == .unknownKind && rows.first?.field == "kind")
+        #expect(rows.first?.message.contains("neither 'individual' nor 'organization'") == true)
     }
 
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {

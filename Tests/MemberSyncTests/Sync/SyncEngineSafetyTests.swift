@@ -7,8 +7,8 @@ import Testing
 
 /// The engine's safety rails and its reactions to a change log that moved under it.
 @Suite struct SyncEngineSafetyTests {
-    func harnessWithMembers(_ count: Int) async throws -> EngineHarness {
-        let harness = try EngineHarness()
+    func harnessWithMembers(_ count: Int, nonmembers: Bool = false) async throws -> EngineHarness {
+        let harness = try EngineHarness(includeNonmembers: nonmembers)
         for id in 1...count { try harness.member(id, "First\(id)", "Last", email: "p\(id)@example.test") }
         try await harness.sync()
         return harness
@@ -27,8 +27,11 @@ import Testing
         #expect(harness.store.customers.allSatisfy { $0.record.customerGroupID == 0 })
     }
 
-    @Test func fullSyncRefusesToMoveMoreThanTheAllowedShareOutOfTheirGroup() async throws {
-        let harness = try await harnessWithMembers(10)
+    /// With non-members on, a lapsed member moves to the non-member group instead of group 0: member
+    /// pricing is lost all the same, and the rail counts it.
+    @Test(arguments: [false, true])
+    func fullSyncRefusesToMoveMoreThanTheAllowedShareOutOfTheirGroup(nonmembers: Bool) async throws {
+        let harness = try await harnessWithMembers(10, nonmembers: nonmembers)
         for id in 1...3 { try harness.mctrade.updateProfile(id: id, set: ["is_member": 0]) }
         let result = try await harness.fullSync()
         #expect(result.outcome == .refused)
@@ -39,6 +42,27 @@ import Testing
         let allowed = try await harness.fullSync()
         #expect(allowed.outcome == .ok)
         #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 8)
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 3 }.count == (nonmembers ? 2 : 0))
+    }
+
+    @Test func fullSyncRailCountsNonMembersWhoWouldLoseTheirGroup() async throws {
+        let harness = try EngineHarness(includeNonmembers: true)
+        for id in 1...10 {
+            try harness.mctrade.insertIndividual(
+                id: id,
+                firstName: "First\(id)",
+                lastName: "Last",
+                email: "p\(id)@example.test",
+                isMember: false
+            )
+        }
+        try await harness.sync()
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 3 }.count == 10)
+        for id in 1...3 { try harness.mctrade.updateProfile(id: id, set: ["status": "inactive"]) }
+        let result = try await harness.fullSync()
+        #expect(result.outcome == .refused)
+        #expect(result.messages.joined().contains("3 of 10"))
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 3 }.count == 10)
     }
 
     @Test func changeLogPurgedPastTheCursorTriggersAFullSync() async throws {
@@ -129,6 +153,27 @@ import Testing
         await #expect(throws: SyncError.self) { try await harness.fullSync() }
     }
 
+    /// A change pass trusts the group list for 5 minutes (no groups request per pass), then asks the
+    /// store again before writing: a group deleted since is caught before anything is sent.
+    @Test func changePassReadsTheGroupListAgainOnceItIsFiveMinutesOld() async throws {
+        let harness = try await harnessWithMembers(2)
+        let fullSyncAt = Date()
+        func groupRequests() -> Int { harness.store.log.filter { $0 == "GET groups" }.count }
+        let afterFullSync = groupRequests()
+
+        try harness.mctrade.updateProfile(id: 1, set: ["last_name": "Soon"])
+        #expect(try await harness.engine(now: fullSyncAt.addingTimeInterval(60)).runPending().outcome == .ok)
+        #expect(groupRequests() == afterFullSync, "a fresh group list is trusted")
+
+        harness.store.state.withLock { $0.groups.removeAll { $0.id == 4 } }
+        try harness.mctrade.updateProfile(id: 2, set: ["last_name": "Later"])
+        let later = try harness.engine(now: fullSyncAt.addingTimeInterval(6 * 60))
+        await #expect(throws: SyncError.self) { try await later.runPending() }
+        #expect(groupRequests() == afterFullSync + 1)
+        #expect(harness.store.customer(withEmail: "p2@example.test")?.record.lastName == "Last", "nothing was sent")
+        #expect(try harness.state().outbox().map(\.profileID) == [2], "the change waits")
+    }
+
     @Test func mcTradeLockedByAWriterIsWaitedOutNotReadAsEmpty() async throws {
         let harness = try await harnessWithMembers(3)
         try harness.mctrade.execute("PRAGMA journal_mode = DELETE")
@@ -151,8 +196,9 @@ import Testing
         #expect(harness.store.customer(withEmail: "p1@example.test")?.record.lastName == "Locked")
     }
 
-    @Test func changePassRefusesABulkEditThatWouldStripManyMembersOfTheirGroup() async throws {
-        let harness = try await harnessWithMembers(40)
+    @Test(arguments: [false, true])
+    func changePassRefusesABulkEditThatWouldStripManyMembersOfTheirGroup(nonmembers: Bool) async throws {
+        let harness = try await harnessWithMembers(40, nonmembers: nonmembers)
         try harness.mctrade.execute("UPDATE profiles SET is_member = 0 WHERE profile_id <= 20")
         let refused = try await harness.sync()
         #expect(refused.outcome == .refused)
@@ -164,6 +210,7 @@ import Testing
         let forced = try await harness.engine().runPending(force: true)
         #expect(forced.outcome == .ok)
         #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 20)
+        #expect(harness.store.customers.filter { $0.record.customerGroupID == 3 }.count == (nonmembers ? 20 : 0))
         #expect(try harness.state().meta(MetaKey.passRefused) == nil)
     }
 
@@ -174,8 +221,9 @@ import Testing
         #expect(harness.store.customer(withEmail: "p1@example.test")?.record.customerGroupID == 0)
     }
 
-    @Test func changePassRailCountsRemovalsSavedOneRowAtATime() async throws {
-        let harness = try await harnessWithMembers(40)
+    @Test(arguments: [false, true])
+    func changePassRailCountsRemovalsSavedOneRowAtATime(nonmembers: Bool) async throws {
+        let harness = try await harnessWithMembers(40, nonmembers: nonmembers)
         var refusedAfter: Int?
         for id in 1...15 {
             try harness.mctrade.updateProfile(id: id, set: ["is_member": 0])
@@ -186,6 +234,8 @@ import Testing
         }
         #expect(refusedAfter == 10, "the tenth leaver of 40 passes the 20 % share when counted together")
         #expect(harness.store.customers.filter { $0.record.customerGroupID == 4 }.count == 31)
+        let counted = try harness.state().meta(MetaKey.changePathRemovals)
+        #expect(counted == (nonmembers ? "9,0" : "9,9"), "9 moved out, to the non-member group or to none")
 
         try await harness.fullSync(force: true)
         #expect(try harness.state().meta(MetaKey.changePathRemovals) == nil, "a full sync starts the count again")
