@@ -97,7 +97,7 @@ struct RevenueEndToEndTests {
         let admin = workspace.admin
         let customers = [association.ada, association.ben, 0, association.shopper]
         var linked: [Int] = []
-        for index in 0..<600 {
+        for index in 0..<610 {
             let customer = customers[index % 4]
             let id = try await admin.createOrder(
                 customerID: customer,
@@ -125,8 +125,8 @@ struct RevenueEndToEndTests {
         let rows = try workspace.mctrade.revenueRows()
         #expect(rows.compactMap { $0["order_id"]?.int } == linked)
         #expect(try self.rows(workspace)[linked[0]]?["status"] == .text("Cancelled"))
-        #expect(try await orderRequests(workspace) == 3, "600 orders take 3 pages")
-        #expect(rerun.standardOutput.contains("600 orders in 3 pages, 3 store requests"), "\(rerun.standardOutput)")
+        #expect(try await orderRequests(workspace) == 3, "610 orders take 3 pages")
+        #expect(rerun.standardOutput.contains("610 orders in 3 pages, 3 store requests"), "\(rerun.standardOutput)")
 
         try await admin.clearRequests()
         let live = try await revenue(workspace)

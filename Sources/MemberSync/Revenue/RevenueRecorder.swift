@@ -3,7 +3,8 @@ import Foundation
 /// Records the store's orders of linked customers as rows of MC Trade's `profile_revenue`.
 ///
 /// A pass lists `GET /v2/orders` with `min_date_modified` = the high-water mark minus the overlap,
-/// sorted by id, 250 a page, until a short page, so its cost is one request per page of orders. It
+/// sorted by id, 250 a page, until a short page (see `isLastPage`), so its cost is one request per page
+/// of orders. It
 /// then writes one row per order whose `customer_id` is linked to a profile (links of the state file),
 /// and moves the mark forward only once every page is committed to MC Trade.
 ///
@@ -113,6 +114,19 @@ public actor RevenueRecorder {
         }
     }
 
+    /// Whether a page of `count` orders, asked for `limit` a page, ends the listing. A page shorter than
+    /// asked ends it, unless it holds a whole number of the store's default pages (50): the largest
+    /// `limit` of `/v2/orders` (250) is documented only generically, and a store that served 50 a page
+    /// whatever was asked would otherwise end every listing after its first page and lose the orders
+    /// behind it for good (the mark moves past them). Such a page costs one more request, which
+    /// answers empty when the listing was really over.
+    static func isLastPage(_ count: Int, limit: Int) -> Bool {
+        count < limit && (count == 0 || !count.isMultiple(of: defaultStorePageSize))
+    }
+
+    /// The page size of the store's listings when `limit` is not applied.
+    static let defaultStorePageSize = 50
+
     /// Lists every page and commits each page's rows; returns the newest `date_modified` in the window.
     private func listAndRecord(_ result: inout RevenuePassResult) async throws -> Date? {
         let customerProfiles = try profilesByCustomer()
@@ -137,7 +151,7 @@ public actor RevenueRecorder {
             result.inserted += counts.inserted
             result.updated += counts.updated
             result.unchanged += counts.unchanged
-            if orders.count < options.pageSize { return newest }
+            if Self.isLastPage(orders.count, limit: options.pageSize) { return newest }
             page += 1
         }
     }
@@ -184,7 +198,7 @@ public actor RevenueRecorder {
             result.inserted += counts.inserted
             result.updated += counts.updated
             result.unchanged += counts.unchanged
-            if orders.count < options.pageSize { return }
+            if Self.isLastPage(orders.count, limit: options.pageSize) { return }
             page += 1
         }
     }

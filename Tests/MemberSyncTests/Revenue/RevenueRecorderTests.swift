@@ -71,7 +71,8 @@ import Testing
     }
 
     @Test func requestsAreProportionalToPagesNotOrders() async throws {
-        for (orders, pages) in [(0, 1), (1, 1), (249, 1), (250, 2), (600, 3), (1_000, 5)] {
+        // A last page holding a whole number of 50-order pages costs one more request (isLastPage).
+        for (orders, pages) in [(0, 1), (1, 1), (249, 1), (250, 2), (600, 4), (610, 3), (1_000, 5)] {
             let harness = try RevenueHarness()
             try harness.link(profile: 101, customer: 11)
             for id in 1...max(orders, 1) where orders > 0 {
@@ -84,6 +85,17 @@ import Testing
             #expect(result.listed == orders)
             #expect(try harness.rows().count == orders - orders / 3)
         }
+    }
+
+    @Test func storeServingFiftyAPageWhateverTheLimitLosesNoOrder() async throws {
+        let harness = try RevenueHarness()
+        try harness.link(profile: 101, customer: 11)
+        for id in 1...120 { harness.order(id, customer: 11, modified: -Double(id)) }
+        harness.store.state.withLock { $0.orderPageCap = 50 }
+
+        let result = try await harness.live()
+        #expect(try harness.rows().count == 120)
+        #expect(result.pages == 3)
     }
 
     @Test func ordersOutsideTheWindowAreIgnoredAndMoveNoMark() async throws {

@@ -28,6 +28,8 @@ final class InMemoryStore: CustomerStore, Sendable {
         var ignoresOrderDateFilter = false
         /// Serve page 1 whatever page is asked for.
         var ignoresOrderPage = false
+        /// Serve at most this many orders a page whatever `limit` asks for.
+        var orderPageCap: Int?
         /// The listing of this page fails once with this error (the process dies mid-listing).
         var ordersFailure: (page: Int, error: StoreError)?
     }
@@ -139,8 +141,9 @@ final class InMemoryStore: CustomerStore, Sendable {
                 state.ignoresOrderDateFilter || UTCTimestamp.parse(order.dateModified)! >= floor
             }
             let sorted = matching.sorted { $0.id < $1.id }
-            let start = state.ignoresOrderPage ? 0 : (max(page, 1) - 1) * limit
-            return Array(sorted.dropFirst(start).prefix(limit))
+            let served = min(limit, state.orderPageCap ?? limit)
+            let start = state.ignoresOrderPage ? 0 : (max(page, 1) - 1) * served
+            return Array(sorted.dropFirst(start).prefix(served))
         }
     }
 
