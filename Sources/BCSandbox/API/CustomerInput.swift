@@ -100,6 +100,7 @@ struct CustomerInput {
     }
 
     /// The string `field` of `json` if it is present and within `length`; otherwise records why not in `errors`.
+    @discardableResult
     static func check(
         _ json: [String: Any],
         _ field: String,
