@@ -8,15 +8,23 @@ public struct AgentContext: Sendable {
     public let store: BigCommerceClient
     public let source: MCTradeSource
 
+    /// A stand-in for a missing access token, for commands that never call the store (`offline`):
+    /// the store would refuse it, and it is no secret.
+    static let offlineToken = "no-access-token-offline"
+
     /// Builds the parts that need no file: logger (with the token redacted) and store client.
     /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler).
+    /// `offline`: the command never calls the store, so a configuration loaded without a token is
+    /// accepted and its client gets `offlineToken`.
     public init(
         configuration: Configuration,
         logHandler: (any LogHandler)? = nil,
-        logLevel: Logger.Level? = nil
+        logLevel: Logger.Level? = nil,
+        offline: Bool = false
     ) throws {
         self.configuration = configuration
-        let token = configuration.bigCommerce.accessToken.exposedValue
+        var token = configuration.bigCommerce.accessToken.exposedValue
+        if offline && token.isEmpty { token = Self.offlineToken }
         var logger = Logger(
             label: "membersync",
             level: logLevel ?? configuration.logging.level,
@@ -55,9 +63,25 @@ public struct AgentContext: Sendable {
         return SyncEngine(source: source, state: state, store: store, options: options, logger: logger)
     }
 
-    /// Opens the state file, creating it when missing: for the commands that sync.
+    /// Opens the state file, creating it when missing: for the commands that sync. Throws
+    /// `StateDirectoryMissing` when its directory does not exist.
     public func openState() throws -> StateStore {
-        try StateStore(path: configuration.stateDatabasePath)
+        try StateDirectoryMissing.check(path: configuration.stateDatabasePath)
+        return try StateStore(path: configuration.stateDatabasePath)
+    }
+
+    /// Where a dry run keeps its state so as not to create the state file: nil when the file exists
+    /// (a dry-run pass writes nothing to it), else a new temporary path, where an empty state is
+    /// made and later removed with `removeScratchState(at:)`.
+    public func dryRunScratchPath() -> String? {
+        guard !FileManager.default.fileExists(atPath: configuration.stateDatabasePath) else { return nil }
+        return FileManager.default.temporaryDirectory
+            .appendingPathComponent("membersync-dry-run-\(UUID().uuidString).sqlite").path
+    }
+
+    /// Removes a dry run's temporary state file and its SQLite side files.
+    public static func removeScratchState(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Opens a state file that must already exist: for the commands that read what the agent did,

@@ -80,8 +80,8 @@ enum CommandHelp {
 
         Cursor and lag behind MC Trade's change log, pending and failed profiles, the last full sync
         (when, result, counts) and the next, and whether the store answers and accepts the token
-        (one GET; --offline skips it), and the last revenue pass. Exit 1 when there is no state file
-        yet, and when unhealthy: no successful full sync for 26 hours,
+        (one GET; --offline skips it, and needs no access token), and the last revenue pass. Exit 1
+        when there is no state file yet, and when unhealthy: no successful full sync for 26 hours,
         lag over --max-lag changes (default 1000), writes stopped, or the token refused.
         """,
         "explain": """
@@ -102,13 +102,15 @@ enum CommandHelp {
 
         Checks the configuration, MC Trade's schema and settings, that this user may write
         profile_revenue (a write transaction begun and rolled back), the token (GET customer groups),
-        its scopes (GET customers, GET orders) and that the groups in MC Trade's settings exist.
+        its scopes (GET customers, then an empty PUT /v3/customers that changes no customer, to prove
+        the modify scope; GET orders) and that the groups in MC Trade's settings exist.
         Prints PASS or FAIL per check with what to do; exit 1 on any FAIL.
         """,
         "retry": """
         usage: membersync retry --config FILE [PROFILE_ID ...]
 
         Releases refused profiles (all, or the ones named) so that the next pass sends them again.
+        Exit 1 when none of the named profiles is known to MC Trade or to the agent.
         """,
         "groups": """
         usage: membersync groups --config FILE

@@ -9,7 +9,7 @@ enum ExplainCommand {
         guard arguments.positional.count == 1, let profileID = Int(arguments.positional[0]) else {
             throw UsageError("explain takes one profile id, e.g. 'membersync explain 1042 --config FILE'")
         }
-        let configuration = try MemberSyncCommand.loadConfiguration(arguments)
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments, callsStore: false)
         let state = try AgentContext.openExistingState(path: configuration.stateDatabasePath)
         let snapshot = try MCTradeSource(path: configuration.mctradeDatabasePath).readSnapshot()
         let explanation = try ProfileExplanation.make(

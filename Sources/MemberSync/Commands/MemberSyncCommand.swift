@@ -68,6 +68,8 @@ public enum MemberSyncCommand {
                 + "tries again"
         case let error as StateFileMissing:
             return error.nextStep
+        case let error as StateDirectoryMissing:
+            return error.nextStep
         case RevenueError.mctradeUnavailable:
             return "MC Trade may hold its file, or this user may not write it: the service tries again at the next "
                 + "interval; check that this user may write mctrade.database and its directory ('membersync check' tests it)"
@@ -87,10 +89,11 @@ public enum MemberSyncCommand {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Loads the configuration named by `--config` (required).
-    static func loadConfiguration(_ arguments: CommandLineArguments) throws -> Configuration {
+    /// Loads the configuration named by `--config` (required). `callsStore: false` for a command that
+    /// only reads local files: it runs without an access token.
+    static func loadConfiguration(_ arguments: CommandLineArguments, callsStore: Bool = true) throws -> Configuration {
         guard let path = arguments.value("config") else { throw UsageError("--config FILE is required") }
-        return try Configuration.load(path: path)
+        return try Configuration.load(path: path, requireAccessToken: callsStore)
     }
 
     /// The `--format` value, checked against `allowed` (the first is the default).

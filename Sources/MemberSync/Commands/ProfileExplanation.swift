@@ -102,9 +102,7 @@ struct ProfileExplanation: Sendable {
     func text() -> String {
         var lines = ["profile \(profileID): \(verdict)"]
         if let profile {
-            let name = TextNormalizer.printable(
-                [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " ")
-            )
+            let name = TextNormalizer.printable(Self.displayName(of: profile))
             let email = profile.email.map(TextNormalizer.printable) ?? "no email"
             lines.append(
                 "  MC Trade:     \(profile.kind?.rawValue ?? "unknown kind") '\(name)' <\(email)>, "
@@ -176,6 +174,12 @@ struct ProfileExplanation: Sendable {
         }
         if let error = outbox.lastError { return "failed \(outbox.attempts) times, retried every pass: \(error)" }
         return "waiting for the next pass"
+    }
+
+    /// An organization's `org_name`; a person's first and last name.
+    static func displayName(of profile: Profile) -> String {
+        if profile.kind == .organization { return profile.orgName ?? "" }
+        return [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " ")
     }
 
     static func describe(_ record: CustomerRecord) -> String {

@@ -5,8 +5,8 @@ enum ReportCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try CommandLineArguments(words, valueOptions: ["config", "format"], flags: [])
         let format = try MemberSyncCommand.format(arguments, allowed: ["text", "csv", "json"])
-        let configuration = try MemberSyncCommand.loadConfiguration(arguments)
-        let entries = try StateStore.existing(path: configuration.stateDatabasePath).report()
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments, callsStore: false)
+        let entries = try AgentContext.openExistingState(path: configuration.stateDatabasePath).report()
         print(render(entries, format: format))
         return MemberSyncCommand.exitOK
     }
@@ -96,21 +96,39 @@ enum RetryCommand {
             guard let id = Int(word), id > 0 else { throw UsageError("'\(word)' is not a profile id") }
             return id
         }
-        let configuration = try MemberSyncCommand.loadConfiguration(arguments)
-        let state = try StateStore.existing(path: configuration.stateDatabasePath)
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments, callsStore: false)
+        let state = try AgentContext.openExistingState(path: configuration.stateDatabasePath)
         let failed = Set(try state.outbox().filter { $0.isHeld || $0.lastError != nil }.map(\.profileID))
-        let unknown = ids.filter { !failed.contains($0) }
+        let notFailed = ids.filter { !failed.contains($0) }
+        let unknown = try unknownProfiles(notFailed, state: state, mctradePath: configuration.mctradeDatabasePath)
         let released = try state.transaction {
             try state.releaseHeld(profileIDs: ids.isEmpty ? nil : ids.filter(failed.contains))
         }
         if released > 0 || ids.isEmpty {
             print("\(released) refused profiles released; they are sent again at the next pass ('membersync sync')")
         }
-        if !unknown.isEmpty {
-            let list = unknown.map(String.init).joined(separator: ", ")
+        let known = notFailed.filter { !unknown.contains($0) }
+        if !known.isEmpty {
+            let list = known.map(String.init).joined(separator: ", ")
             print("nothing to retry for profile(s) \(list): they have not failed ('membersync explain ID' says why)")
         }
-        return MemberSyncCommand.exitOK
+        if !unknown.isEmpty {
+            let list = unknown.map(String.init).joined(separator: ", ")
+            print("no profile \(list) in MC Trade, and the agent has never linked or sent it: check the id")
+        }
+        let noneExist = !ids.isEmpty && unknown.count == ids.count
+        return noneExist ? MemberSyncCommand.exitFailed : MemberSyncCommand.exitOK
+    }
+
+    /// Those of `ids` that neither MC Trade nor the state file knows.
+    static func unknownProfiles(_ ids: [Int], state: StateStore, mctradePath: String) throws -> Set<Int> {
+        guard !ids.isEmpty else { return [] }
+        let links = try state.links()
+        let reported = Set(try state.report().map(\.profileID))
+        let candidates = ids.filter { links[$0] == nil && !reported.contains($0) }
+        guard !candidates.isEmpty else { return [] }
+        let profiles = try MCTradeSource(path: mctradePath).readSnapshot().profiles
+        return Set(candidates.filter { profiles[$0] == nil })
     }
 }
 

@@ -12,6 +12,7 @@ enum RunCommand {
         let configuration = try Configuration.load(path: configPath)
         let handler = ReloadableLogHandler(level: configuration.logging.level)
         let context = try AgentContext(configuration: configuration, logHandler: handler, logLevel: .trace)
+        try StateDirectoryMissing.check(path: configuration.stateDatabasePath)
         let attempt = try ProcessLock.acquire(
             statePath: configuration.stateDatabasePath,
             command: "run",

@@ -20,11 +20,13 @@ enum StatusCommand {
             }
             limits.maxLag = value
         }
-        let context = try AgentContext(configuration: MemberSyncCommand.loadConfiguration(arguments))
+        let offline = arguments.has("offline")
+        let configuration = try MemberSyncCommand.loadConfiguration(arguments, callsStore: !offline)
+        let context = try AgentContext(configuration: configuration, offline: offline)
         _ = try context.openExistingState()
         let report = try await makeReport(
             context: context,
-            store: arguments.has("offline") ? nil : context.store,
+            store: offline ? nil : context.store,
             limits: limits
         )
         print(format == "json" ? report.json() : report.text())

@@ -9,6 +9,9 @@ struct StatusReport: Sendable {
         case reachable(groups: Int)
         /// 401 or 403: the token is not accepted.
         case tokenRefused(String)
+        /// The store answered, but with an error other than 401/403 (a 400, a 404, an unreadable body).
+        case answeredWithError(String)
+        /// No answer: a transport error or 5xx after the retries.
         case unreachable(String)
     }
 
@@ -61,6 +64,11 @@ struct StatusReport: Sendable {
         }
         if case .tokenRefused(let why) = store {
             problems.append("the store refuses the token: \(why)")
+        }
+        if case .answeredWithError(let why) = store {
+            problems.append(
+                "the store answered with an error: \(why) (check bigcommerce.api_url and store_hash: 'membersync check')"
+            )
         }
         if case .unreachable(let why) = store {
             problems.append(
@@ -149,6 +157,7 @@ struct StatusReport: Sendable {
         case .skipped: return "not checked (--offline)"
         case .reachable(let groups): return "reachable, token accepted (\(groups) customer groups)"
         case .tokenRefused(let why): return "TOKEN REFUSED: \(why)"
+        case .answeredWithError(let why): return "answered with an error: \(why)"
         case .unreachable(let why): return "unreachable: \(why)"
         }
     }
@@ -196,6 +205,8 @@ struct StatusReport: Sendable {
             object["store"] = ["checked": true, "reachable": true, "token_accepted": true, "groups": groups]
         case .tokenRefused(let why):
             object["store"] = ["checked": true, "reachable": true, "token_accepted": false, "error": why]
+        case .answeredWithError(let why):
+            object["store"] = ["checked": true, "reachable": true, "token_accepted": NSNull(), "error": why]
         case .unreachable(let why): object["store"] = ["checked": true, "reachable": false, "error": why]
         }
         let data =
@@ -217,8 +228,18 @@ struct StatusReport: Sendable {
             return (.reachable(groups: groups.count), Set(groups.map(\.id)))
         } catch let error as StoreError where error.stopsWrites {
             return (.tokenRefused(error.description), nil)
+        } catch let error as StoreError where storeAnswered(error) {
+            return (.answeredWithError(error.description), nil)
         } catch {
             return (.unreachable("\(error)"), nil)
+        }
+    }
+
+    /// True when the store gave an HTTP answer (as opposed to none, or only 5xx after the retries).
+    static func storeAnswered(_ error: StoreError) -> Bool {
+        switch error {
+        case .rejected, .unauthorized, .forbidden, .notFound, .invalidResponse: true
+        case .createInDoubt, .unavailable: false
         }
     }
 

@@ -21,6 +21,7 @@ enum SyncCommand {
         var lock: ProcessLock?
         if !isDryRun {
             let statePath = context.configuration.stateDatabasePath
+            try StateDirectoryMissing.check(path: statePath)
             // A running service is asked at once; another one-shot command is waited for.
             if let holder = ProcessLock.currentHolder(statePath: statePath), holder.command.hasPrefix("run") {
                 return try handOver(to: holder, context: context, isFull: isFull, force: arguments.has("force"))
@@ -33,7 +34,10 @@ enum SyncCommand {
         }
         defer { lock?.release() }
         let progress = ProgressReporter.forStandardError(logger: context.logger)
-        let engine = context.makeEngine(state: try context.openState(), onProgress: progress.report)
+        let scratchPath = isDryRun ? context.dryRunScratchPath() : nil
+        defer { scratchPath.map(AgentContext.removeScratchState(at:)) }
+        let state = try scratchPath.map { try StateStore(path: $0) } ?? context.openState()
+        let engine = context.makeEngine(state: state, onProgress: progress.report)
         let result: PassResult
         if isFull {
             result = try await engine.runFullSync(dryRun: isDryRun, force: arguments.has("force"))

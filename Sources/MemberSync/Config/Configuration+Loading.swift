@@ -5,17 +5,23 @@ extension Configuration {
     ///
     /// Relative paths in the file are relative to the file's directory. Throws `ConfigurationError` for
     /// an unreadable file, invalid JSON, an unknown key at any depth, a missing required value, a wrong
-    /// type or a value out of range, and when no access token can be found.
+    /// type or a value out of range, and when no access token can be found. With
+    /// `requireAccessToken: false` (a command that never calls the store) the token is not looked
+    /// for and stays empty.
     public static func load(
         path: String,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        requireAccessToken: Bool = true
     ) throws -> Configuration {
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let file = ConfigurationParser.absoluteURL(path, relativeTo: workingDirectory)
         let parser = ConfigurationParser(directory: file.deletingLastPathComponent())
         var configuration = try parser.parse(readRoot(file))
         configuration.warnings += permissionWarning(for: file.path, what: "configuration file")
-
+        guard requireAccessToken else {
+            configuration.bigCommerce.accessTokenSource = "(not read: this command does not call the store)"
+            return configuration
+        }
         let token = try findAccessToken(environment: environment, file: configuration.bigCommerce.accessTokenFile)
         configuration.bigCommerce.accessToken = token.secret
         configuration.bigCommerce.accessTokenSource = token.source
@@ -32,7 +38,12 @@ extension Configuration {
         }
         do {
             let values = try JSONDecoder().decode([String: JSONValue].self, from: data)
+            if let duplicate = DuplicateKeyScanner.firstDuplicate(in: data) {
+                throw ConfigurationError.duplicateKey(key: duplicate)
+            }
             return ConfigurationSection(prefix: "", values: values)
+        } catch let error as ConfigurationError {
+            throw error
         } catch {
             throw ConfigurationError.invalidJSON(path: file.path, reason: syntaxReason(data) ?? reason(for: error))
         }
@@ -150,13 +161,7 @@ struct ConfigurationParser {
     }
 
     private func bigCommerce(_ section: ConfigurationSection) throws -> Configuration.BigCommerce {
-        let urlExpected = "an http or https URL"
-        let urlText = try section.string("api_url", expected: urlExpected) ?? "https://api.bigcommerce.com"
-        guard let url = URL(string: urlText), ["http", "https"].contains(url.scheme?.lowercased()),
-            url.host?.isEmpty == false
-        else {
-            throw ConfigurationError.invalidValue(key: section.path("api_url"), value: urlText, expected: urlExpected)
-        }
+        let url = try apiURL(section)
 
         let hashExpected = "a store hash of letters and digits"
         guard let storeHash = try section.string("store_hash", expected: hashExpected) else {
@@ -180,6 +185,26 @@ struct ConfigurationParser {
             accessTokenFile: tokenFile,
             rateLimitReserve: reserve ?? 5
         )
+    }
+
+    /// `bigcommerce.api_url`: the API's base, without a path (the client adds `/stores/HASH/v3/...`),
+    /// https unless the host is loopback (the token would cross the network in clear).
+    private func apiURL(_ section: ConfigurationSection) throws -> URL {
+        let baseForm = "the API's base URL without a path, such as 'https://api.bigcommerce.com'"
+        let text = try section.string("api_url", expected: "an http or https URL") ?? "https://api.bigcommerce.com"
+        func invalid(_ expected: String) -> ConfigurationError {
+            .invalidValue(key: section.path("api_url"), value: text, expected: expected)
+        }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
+        else { throw invalid("an http or https URL") }
+        guard ["", "/"].contains(url.path), url.query == nil, url.fragment == nil else {
+            throw invalid(baseForm + " (the store hash goes in bigcommerce.store_hash)")
+        }
+        guard scheme == "https" || BigCommerceClient.Configuration.isLoopback(host) else {
+            throw invalid("https; plain http is allowed only to a loopback host (localhost, 127.0.0.1, ::1)")
+        }
+        return url
     }
 
     private static func isStoreHashCharacter(_ scalar: Unicode.Scalar) -> Bool {

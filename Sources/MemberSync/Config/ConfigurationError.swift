@@ -8,6 +8,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible, Local
     case missingValue(key: String, expected: String)
     case wrongType(key: String, expected: String, found: String)
     case unknownKey(key: String)
+    /// The same key twice in one object, which JSON parsers accept by keeping one of the values.
+    case duplicateKey(key: String)
     case invalidValue(key: String, value: String, expected: String)
     /// Neither the environment variable nor the token file gave a token.
     case missingAccessToken(environmentVariable: String, fileKey: String)
@@ -21,7 +23,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible, Local
     /// The dotted key at fault, when there is one.
     public var key: String? {
         switch self {
-        case .missingValue(let key, _), .wrongType(let key, _, _), .unknownKey(let key),
+        case .missingValue(let key, _), .wrongType(let key, _, _), .unknownKey(let key), .duplicateKey(let key),
             .invalidValue(let key, _, _):
             key
         case .missingAccessToken(_, let fileKey): fileKey
@@ -41,6 +43,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible, Local
             "key '\(key)' has the wrong type: expected \(expected), found \(found)"
         case .unknownKey(let key):
             "unknown key '\(key)' in configuration"
+        case .duplicateKey(let key):
+            "key '\(key)' is given twice in configuration; keep one"
         case .invalidValue(let key, let value, let expected):
             "key '\(key)' has invalid value '\(value)': expected \(expected)"
         case .missingAccessToken(let variable, let fileKey):

@@ -43,6 +43,18 @@ import Testing
         #expect(text.contains("not linked to a customer"))
     }
 
+    @Test func anOrganizationIsShownByItsOrgName() async throws {
+        let harness = try CommandHarness()
+        try harness.engine.mctrade.insertOrganization(
+            id: 50,
+            name: "Granite Builders Co.",
+            isMember: true,
+            memberExpiresOn: nil
+        )
+        let text = try explain(harness, 50).text()
+        #expect(text.contains("MC Trade:     organization 'Granite Builders Co.'"))
+    }
+
     @Test func aSyncedMemberShowsRuleCustomerAndWhatWasLastSent() async throws {
         let harness = try CommandHarness()
         try harness.engine.mctrade.insertOrganization(

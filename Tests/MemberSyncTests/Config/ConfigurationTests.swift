@@ -43,7 +43,8 @@ struct ConfigurationTests {
         #expect(configuration.bigCommerce.storeHash == "abc123xyz")
         #expect(configuration.bigCommerce.accessTokenFile == "/etc/membersync/bigcommerce-token")
         #expect(configuration.timeZone.identifier == "America/Chicago")
-        #expect(configuration.metrics.file == "/var/lib/membersync/metrics.json")
+        // Prometheus text: node_exporter's textfile collector reads only `*.prom`.
+        #expect(configuration.metrics.file == "/var/lib/membersync/membersync.prom")
 
         // Every key of the example shows in the printed configuration.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
