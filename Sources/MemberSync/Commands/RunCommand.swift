@@ -35,7 +35,9 @@ enum RunCommand {
         let progress = ProgressReporter.forStandardError(logger: context.logger)
         let engine = context.makeEngine(state: try context.openState(), onProgress: progress.report)
         var hooks = AgentService.Hooks(notifier: SystemdNotifier())
-        hooks.reload = { @Sendable in try reload(path: configPath, handler: handler) }
+        hooks.reload = { @Sendable in
+            try reload(path: configPath, handler: handler, running: configuration, logger: context.logger)
+        }
         if let path = configuration.metrics.file {
             hooks.writeMetrics = { @Sendable in try await writeMetrics(context: context, path: path) }
         }
@@ -59,10 +61,19 @@ enum RunCommand {
     }
 
     /// SIGHUP: re-reads the file; applies `logging.level` and returns `sync.poll_interval_ms`. Other
-    /// keys take effect at the next start.
-    static func reload(path: String, handler: ReloadableLogHandler) throws -> Duration {
+    /// keys take effect at the next start: a warning names those that differ from the `running` ones.
+    static func reload(path: String, handler: ReloadableLogHandler, running: Configuration, logger: Logger) throws
+        -> Duration
+    {
         let configuration = try Configuration.load(path: path)
         handler.setLevel(configuration.logging.level)
+        let waiting = running.keysNeedingRestart(toApply: configuration)
+        if !waiting.isEmpty {
+            logger.warning(
+                "configuration re-read; changed keys take effect only after a restart",
+                metadata: ["keys": "\(waiting.joined(separator: ", "))", "restart": "systemctl restart membersync"]
+            )
+        }
         return configuration.sync.pollInterval
     }
 

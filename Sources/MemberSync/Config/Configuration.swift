@@ -158,7 +158,12 @@ public struct Configuration: Sendable, CustomStringConvertible {
 
     /// Every key with its value, one `key = value` line each, the token shown as `<redacted>`.
     public var redactedDescription: String {
-        let lines: [(String, String)] = [
+        keyedValues.map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
+    }
+
+    /// Every key with its value as shown, in the order of `redactedDescription`; the token `<redacted>`.
+    var keyedValues: [(String, String)] {
+        [
             ("mctrade.database", mctradeDatabasePath),
             ("state.database", stateDatabasePath),
             ("bigcommerce.api_url", bigCommerce.apiURL.absoluteString),
@@ -178,7 +183,6 @@ public struct Configuration: Sendable, CustomStringConvertible {
             ("logging.level", logging.level.rawValue),
             ("metrics.file", metrics.file ?? "(none)"),
         ]
-        return lines.map { "\($0.0) = \($0.1)" }.joined(separator: "\n")
     }
 
     public var description: String { redactedDescription }

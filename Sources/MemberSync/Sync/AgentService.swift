@@ -97,6 +97,11 @@ public final class AgentService: Sendable {
                 if result.outcome == .refused { await engine.logPass(result, duration: ContinuousClock.now - started) }
                 notify { try $0.status(Self.statusLine(result)) }
                 await revenue?.noteSyncPass(result)
+            case .failure(let error)? where error is CancellationError:
+                // Only a stop request cancels a pass: no failure, the rest stays owed.
+                logger.notice(
+                    "pass stopped by the stop request; its unsent work stays in the outbox for the next start"
+                )
             case .failure(let error)?:
                 await engine.notePassFailure(error)
                 let problem = LogPrivacy.maskingEmails("\(error)")

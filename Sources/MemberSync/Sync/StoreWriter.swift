@@ -10,6 +10,10 @@ enum WriteOutcome: Sendable {
     case inDoubt(StoreError)
     /// The customer to update no longer exists in the store.
     case vanished
+    /// The pass was stopped (SIGTERM, SIGINT) before the store answered: not a failure, the write stays
+    /// owed. `mayHaveLanded` for a create that was on its way: it stays in doubt (looked up before it is
+    /// sent again).
+    case abandoned(mayHaveLanded: Bool)
 }
 
 /// Sends creates and updates in batches, splitting a refused batch until the refused records stand
@@ -38,6 +42,8 @@ struct StoreWriter: Sendable {
             default:
                 return updates.map { ($0, .failed(error)) }
             }
+        } catch is CancellationError {
+            return updates.map { ($0, .abandoned(mayHaveLanded: true)) }
         } catch {
             let wrapped = StoreError.unavailable(endpoint: "PUT /v3/customers", attempts: 1, lastError: "\(error)")
             return updates.map { ($0, .failed(wrapped)) }
@@ -65,11 +71,16 @@ struct StoreWriter: Sendable {
             case .rejected:
                 if creates.count > 1 { return await split(creates) { await send(creates: $0) } }
                 return [(creates[0], .refused(error))]
+            case .createInDoubt where Task.isCancelled:
+                return creates.map { ($0, .abandoned(mayHaveLanded: true)) }
             case .createInDoubt, .invalidResponse:
                 return creates.map { ($0, .inDoubt(error)) }
             default:
                 return creates.map { ($0, .failed(error)) }
             }
+        } catch is CancellationError {
+            // Stopped while waiting for a turn: the client throws this only before the request is sent.
+            return creates.map { ($0, .abandoned(mayHaveLanded: false)) }
         } catch {
             let wrapped = StoreError.createInDoubt(endpoint: "POST /v3/customers", underlying: "\(error)")
             return creates.map { ($0, .inDoubt(wrapped)) }
@@ -84,6 +95,8 @@ struct StoreWriter: Sendable {
             return found.isEmpty ? .vanished : .refused(error)
         } catch let lookupError as StoreError {
             return .failed(lookupError)
+        } catch is CancellationError {
+            return .abandoned(mayHaveLanded: true)
         } catch {
             return .refused(
                 error as? StoreError

@@ -125,7 +125,14 @@ extension SyncEngine {
             for id in scope where !planned.contains(id) { try state.completeOutbox(profileID: id) }
         }
         var counts = result.counts
-        let failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
+        let failed: Set<Int>
+        do {
+            failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
+        } catch {
+            counts.requests = await requestTotal() - requestsBefore
+            try finishCutRun(runID, error: error, counts: counts)
+            throw error
+        }
         try countChangePathRemovals(plan, context: context, failed: failed, approved: force)
         result.followUp = try enqueueProfilesWaitingForFreedEmails(
             plan,

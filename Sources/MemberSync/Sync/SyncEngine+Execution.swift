@@ -3,7 +3,9 @@ import Foundation
 extension SyncEngine {
     /// Sends a plan's writes and records every answer in the state as it comes: links only once the
     /// store confirmed them, failures kept in the outbox with their reason. Returns the profiles that
-    /// failed. Throws `SyncError.writesStopped` (after recording) when the store refuses the token.
+    /// failed. Throws `SyncError.writesStopped` (after recording) when the store refuses the token, and
+    /// `CancellationError` (after recording the answers that came) when the pass is stopped: the writes
+    /// left are still owed, not failed.
     func execute(_ plan: SyncPlan, groups: [Int], counts: inout RunCounts) async throws -> Set<Int> {
         var failed = Set<Int>()
         var groupsChecked = false
@@ -19,6 +21,7 @@ extension SyncEngine {
         var progress = SyncProgress(done: 0, total: updates.count + plan.creates.count)
         options.onProgress?(progress)
         for wave in waves(of: updates) {
+            try Task.checkCancellation()
             let outcomes = await sendWave(wave) { await writer.send(updates: $0) }
             try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
             for (update, outcome) in outcomes {
@@ -26,11 +29,13 @@ extension SyncEngine {
             }
             try stopIfWritesStopped(outcomes.map(\.1))
             try stopIfStoreIsDown(outcomes.map(\.1))
+            try Task.checkCancellation()
             progress.done += outcomes.count
             options.onProgress?(progress)
         }
         let inDoubt = plan.creates.isEmpty ? [:] : try state.pendingCreates()
         for wave in waves(of: plan.creates) {
+            try Task.checkCancellation()
             try state.transaction {
                 try state.markCreatesSent(wave.flatMap { $0 }.map { ($0.profileID, $0.record.email) })
             }
@@ -42,6 +47,7 @@ extension SyncEngine {
             }
             try stopIfWritesStopped(outcomes.map(\.1))
             try stopIfStoreIsDown(outcomes.map(\.1))
+            try Task.checkCancellation()
             progress.done += outcomes.count
             options.onProgress?(progress)
         }
@@ -123,6 +129,8 @@ extension SyncEngine {
         case .failed(let error), .inDoubt(let error):
             try recordFailure(profileID: update.profileID, error: error, hold: nil, failed: &failed)
             counts.failed += 1
+        case .abandoned:
+            break  // stays in the outbox as it was: the next pass sends it
         case .vanished:
             try state.forgetSent(customerID: update.customerID)
             logger.notice(
@@ -218,6 +226,16 @@ extension SyncEngine {
             try state.clearPendingCreate(profileID: create.profileID)
             try recordFailure(profileID: create.profileID, error: error, hold: nil, failed: &failed)
             counts.failed += 1
+        case .abandoned(let mayHaveLanded):
+            // Stays in the outbox; one that was on its way stays in doubt and is looked up first.
+            if mayHaveLanded {
+                logger.notice(
+                    "create in doubt: the pass was stopped before the answer came; the email is looked up first",
+                    metadata: ["profile.id": "\(create.profileID)"]
+                )
+            } else if !wasInDoubt {
+                try state.clearPendingCreate(profileID: create.profileID)
+            }
         case .vanished:
             break
         }

@@ -43,7 +43,7 @@ extension SyncEngine {
             failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
         } catch {
             counts.requests = await requestTotal() - requestsBefore
-            try state.finishRun(runID, result: PassResult.Outcome.failed.rawValue, counts: counts, message: "\(error)")
+            try finishCutRun(runID, error: error, counts: counts)
             throw error
         }
         try state.transaction {
@@ -151,6 +151,7 @@ extension SyncEngine {
             try state.setMeta(MetaKey.fullSyncRequested, nil)
             try state.setMeta(MetaKey.writesStopped, nil)
             try state.setMeta(MetaKey.passRefused, nil)
+            try state.setMeta(MetaKey.degraded, nil)
             try state.setMeta(MetaKey.changePathRemovals, nil)
             try state.setMeta(MetaKey.lastFullSyncFinished, at)
             try state.setMeta(MetaKey.lastFullSyncResult, result.outcome.rawValue)
@@ -158,6 +159,26 @@ extension SyncEngine {
             try state.setMeta(MetaKey.lastPassAt, at)
         }
     }
+
+    /// Finishes the run of a pass whose writes ended early: `stopped` when a stop request (SIGTERM,
+    /// SIGINT) cut it short, which is no failure (what was not answered stays owed), else `failed`.
+    // TODO: a pass abandoned at the end of the stop grace (a request that ignored cancellation) leaves its
+    // run unfinished in the history; the next start could finish such runs as `stopped`.
+    func finishCutRun(_ runID: Int64, error: any Error, counts: RunCounts) throws {
+        if error is CancellationError {
+            try state.finishRun(
+                runID,
+                result: Self.stoppedRunResult,
+                counts: counts,
+                message: "stopped by a stop request; the writes not answered stay owed to the next pass"
+            )
+        } else {
+            try state.finishRun(runID, result: PassResult.Outcome.failed.rawValue, counts: counts, message: "\(error)")
+        }
+    }
+
+    /// The result in the run history of a pass cut short by a stop request.
+    static let stoppedRunResult = "stopped"
 
     func recordRefusal(_ message: String, counts: RunCounts) throws {
         let runID = try state.startRun(kind: "full")

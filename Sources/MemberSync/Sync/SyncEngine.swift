@@ -122,6 +122,7 @@ public actor SyncEngine {
             result.counts = result.counts.adding(next.counts)
             result.outcome = PassResult.Outcome.worse(result.outcome, next.outcome)
         }
+        if !dryRun { notePassSucceeded() }
         return result
     }
 
@@ -264,7 +265,9 @@ public actor SyncEngine {
     }
 
     /// Remembers why the last pass failed, for `status`: writes stopped (401/403) or degraded (store or
-    /// MC Trade unavailable). Cleared by the next pass that finishes.
+    /// MC Trade unavailable). Cleared by the next pass that finishes: the service's, a one-shot `sync`
+    /// (`runPending`) or any full sync that ran to its end. A pass cut short by a stop request is no
+    /// failure and is not noted.
     public func notePassFailure(_ error: any Error) {
         if let storeError = error as? StoreError, storeError.stopsWrites {
             try? state.setMeta(MetaKey.writesStopped, storeError.description)
