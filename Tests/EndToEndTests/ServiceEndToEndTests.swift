@@ -1,6 +1,7 @@
 import BCSandbox
 import Foundation
 import MemberSync
+import SQLiteDB
 import Testing
 
 /// `membersync run` as a real service process: follows changes within seconds, stops on SIGTERM.
@@ -50,16 +51,20 @@ struct ServiceEndToEndTests {
         #expect(try await waitUntil(timeout: 10) { try state.revenueMark() != nil })
         let mark = try state.revenueMark()
 
-        // The next order listing hangs for 25 s, like a request timing out.
+        // The next order listing hangs for 25 s, like a request timing out. The pass that meets it may
+        // have begun before the fault was added, so wait for a pass that stays unfinished for 1.5 s
+        // (a pass over an empty order list takes milliseconds).
         try await admin.addFault(["kind": "latency", "ms": 25_000, "count": 1, "path": "/v2/orders"])
-        let passes = try state.revenueRuns().count
-        #expect(
-            try await waitUntil(timeout: 10) {
-                let runs = try state.revenueRuns()
-                return runs.count > passes && runs[0]["finished_at"] == .null
+        var unfinished: (run: SQLiteValue?, since: Date)?
+        let hanging = try await waitUntil(timeout: 10) {
+            guard let newest = try state.revenueRuns(limit: 1).first, newest["finished_at"] == .null else {
+                unfinished = nil
+                return false
             }
-        )
-        try await Task.sleep(for: .milliseconds(300))
+            if unfinished?.run != newest["run_id"] { unfinished = (newest["run_id"], Date()) }
+            return Date().timeIntervalSince(unfinished?.since ?? Date()) > 1.5
+        }
+        #expect(hanging)
 
         let stoppedAt = Date()
         kill(service.processIdentifier, SIGTERM)

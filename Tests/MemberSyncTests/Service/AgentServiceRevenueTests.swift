@@ -52,13 +52,15 @@ import Testing
         // Like a 30 s 429 back-off or request timeout: a wait that cancellation ends.
         let store = SlowOrdersStore(harness.store, hang: .cancellable(.seconds(30)))
         let signal = ShutdownSignal()
-        let service = try service(harness, revenueStore: store, signal: signal)
+        // A grace far longer than the bound below: only cancellation can end the pass in time (a loaded
+        // test machine may take seconds to schedule the stop).
+        let service = try service(harness, revenueStore: store, signal: signal, stopGrace: .seconds(25))
         let running = Task { await service.run() }
         await store.waitUntilWaiting()
         let start = ContinuousClock.now
         signal.requestStop()
-        #expect(await exitCode(of: running, within: .seconds(10)) == 0)
-        #expect(ContinuousClock.now - start < .seconds(4), "the stop took \(ContinuousClock.now - start)")
+        #expect(await exitCode(of: running, within: .seconds(40)) == 0)
+        #expect(ContinuousClock.now - start < .seconds(10), "the stop took \(ContinuousClock.now - start)")
         #expect(harness.logs.messages.contains { $0.hasPrefix("revenue pass stopped before its end") })
         #expect(try harness.state().revenueMark() == nil)
     }
@@ -75,8 +77,8 @@ import Testing
         await store.waitUntilWaiting()
         let start = ContinuousClock.now
         signal.requestStop()
-        #expect(await exitCode(of: running, within: .seconds(10)) == 0)
-        #expect(ContinuousClock.now - start < .seconds(4), "the stop took \(ContinuousClock.now - start)")
+        #expect(await exitCode(of: running, within: .seconds(20)) == 0)
+        #expect(ContinuousClock.now - start < .seconds(10), "the stop took \(ContinuousClock.now - start)")
         #expect(harness.logs.messages.contains { $0.hasPrefix("stopping with a revenue pass in flight") })
         #expect(try harness.state().revenueMark() == nil)
     }
