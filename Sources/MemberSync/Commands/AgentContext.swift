@@ -9,11 +9,13 @@ public struct AgentContext: Sendable {
     public let source: MCTradeSource
 
     /// Builds the parts that need no file: logger (with the token redacted) and store client.
-    /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler).
+    /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler);
+    /// `onStoreEvent` hears every store client event after it is logged.
     public init(
         configuration: Configuration,
         logHandler: (any LogHandler)? = nil,
-        logLevel: Logger.Level? = nil
+        logLevel: Logger.Level? = nil,
+        onStoreEvent: (@Sendable (StoreClientEvent) -> Void)? = nil
     ) throws {
         self.configuration = configuration
         let token = configuration.bigCommerce.accessToken.exposedValue
@@ -35,7 +37,10 @@ public struct AgentContext: Sendable {
                 accessToken: token,
                 rateLimitReserve: configuration.bigCommerce.rateLimitReserve
             ),
-            onEvent: { event in AgentContext.log(event, to: clientLogger) }
+            onEvent: { event in
+                AgentContext.log(event, to: clientLogger)
+                onStoreEvent?(event)
+            }
         )
         source = MCTradeSource(path: configuration.mctradeDatabasePath)
     }
