@@ -13,14 +13,16 @@ public struct AgentContext: Sendable {
     static let offlineToken = "no-access-token-offline"
 
     /// Builds the parts that need no file: logger (with the token redacted) and store client.
-    /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler).
+    /// `logLevel` overrides `logging.level` (the service passes `trace` and filters in its handler);
+    /// `onStoreEvent` hears every store client event after it is logged.
     /// `offline`: the command never calls the store, so a configuration loaded without a token is
     /// accepted and its client gets `offlineToken`.
     public init(
         configuration: Configuration,
         logHandler: (any LogHandler)? = nil,
         logLevel: Logger.Level? = nil,
-        offline: Bool = false
+        offline: Bool = false,
+        onStoreEvent: (@Sendable (StoreClientEvent) -> Void)? = nil
     ) throws {
         self.configuration = configuration
         var token = configuration.bigCommerce.accessToken.exposedValue
@@ -43,7 +45,10 @@ public struct AgentContext: Sendable {
                 accessToken: token,
                 rateLimitReserve: configuration.bigCommerce.rateLimitReserve
             ),
-            onEvent: { event in AgentContext.log(event, to: clientLogger) }
+            onEvent: { event in
+                AgentContext.log(event, to: clientLogger)
+                onStoreEvent?(event)
+            }
         )
         source = MCTradeSource(path: configuration.mctradeDatabasePath)
     }

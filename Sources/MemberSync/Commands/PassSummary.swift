@@ -64,17 +64,36 @@ enum PassSummary {
             }
             lines.append(line)
         }
-        if !removals.isEmpty { lines.append("  group removals (\(removals.count)): these customers lose their group") }
-        for removal in removals {
-            let who =
-                removal.profileID.map { "profile \($0) no longer qualifies" }
-                ?? "no profile entitles it (enforce_groups)"
-            let from = removal.previous.map { String($0.customerGroupID) } ?? "?"
+        if !removals.isEmpty {
+            let linked = plan.linkedGroupRemovals.count
             lines.append(
-                "  remove customer \(removal.customerID) from group \(from) -> group \(removal.record.customerGroupID): \(who)"
+                "  group removals (\(removals.count)): these customers lose their group "
+                    + "(\(linked) of them linked to a profile, as the safety rail counts them)"
             )
         }
+        for removal in removals { lines.append(removalLine(removal, in: plan)) }
         return lines
+    }
+
+    /// One group removal: where the customer goes, why, and any other field the same write changes.
+    static func removalLine(_ removal: PlannedUpdate, in plan: SyncPlan) -> String {
+        let to = removal.record.customerGroupID
+        let who: String
+        switch removal.profileID {
+        case nil: who = "no profile entitles it (enforce_groups)"
+        case let profile? where removal.reason == .adopt || removal.reason == .relink:
+            who = "profile \(profile) takes it over"
+        case let profile? where to == plan.nonmemberGroupID: who = "profile \(profile) is no longer a member"
+        case let profile?: who = "profile \(profile) no longer qualifies"
+        }
+        let from = removal.previous.map { String($0.customerGroupID) } ?? "?"
+        var line = "  remove customer \(removal.customerID) from group \(from) -> group \(to): \(who)"
+        if let previous = removal.previous {
+            for field in removal.record.differingFields(from: previous) where field != "customer_group_id" {
+                line += "; \(field) '\(value(of: field, in: previous))' -> '\(value(of: field, in: removal.record))'"
+            }
+        }
+        return line
     }
 
     static func value(of field: String, in record: CustomerRecord) -> String {

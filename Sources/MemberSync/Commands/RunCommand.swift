@@ -11,7 +11,14 @@ enum RunCommand {
         guard let configPath = arguments.value("config") else { throw UsageError("--config FILE is required") }
         let configuration = try Configuration.load(path: configPath)
         let handler = ReloadableLogHandler(level: configuration.logging.level)
-        let context = try AgentContext(configuration: configuration, logHandler: handler, logLevel: .trace)
+        // The store client's every answer and wait, and the engine's every batch, show a pass is alive.
+        let heartbeat = Heartbeat()
+        let context = try AgentContext(
+            configuration: configuration,
+            logHandler: handler,
+            logLevel: .trace,
+            onStoreEvent: { _ in heartbeat.beat() }
+        )
         try StateDirectoryMissing.check(path: configuration.stateDatabasePath)
         let attempt = try ProcessLock.acquire(
             statePath: configuration.stateDatabasePath,
@@ -33,8 +40,11 @@ enum RunCommand {
         options.pollInterval = configuration.sync.pollInterval
         options.watchdogInterval = SystemdNotifier.watchdogInterval().map { $0 / 2 }
         let progress = ProgressReporter.forStandardError(logger: context.logger)
-        let engine = context.makeEngine(state: try context.openState(), onProgress: progress.report)
-        var hooks = AgentService.Hooks(notifier: SystemdNotifier())
+        let engine = context.makeEngine(state: try context.openState()) { done in
+            progress.report(done)
+            heartbeat.beat()
+        }
+        var hooks = AgentService.Hooks(notifier: SystemdNotifier(), heartbeat: heartbeat)
         hooks.reload = { @Sendable in
             try reload(path: configPath, handler: handler, running: configuration, logger: context.logger)
         }

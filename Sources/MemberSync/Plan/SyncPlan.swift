@@ -75,23 +75,30 @@ public struct SyncPlan: Sendable {
 
     public init() {}
 
-    /// Writes that move a linked customer out of the member or non-member group.
-    public var groupRemovals: [PlannedUpdate] {
-        updates.filter { ($0.reason == .leave || $0.reason == .enforceGroups) && $0.needsWrite }
-    }
-
     public var writeCount: Int { creates.count + updates.filter(\.needsWrite).count }
 
+    /// The groups the plan was made for: a removal is judged against them.
+    public var memberGroupID: Int?
+    public var nonmemberGroupID: Int?
+    /// Customers linked to a profile when the plan was made.
+    public var linkedCustomers: Set<Int> = []
+
     /// Writes that take a customer out of its group, whatever the reason: out of the member group (to
-    /// the non-member group or to group 0), or out of the non-member group to group 0. A member who
-    /// lapses into the non-member group loses member pricing as surely as one who leaves, so the
-    /// safety rails count both.
-    public func groupDepartures(in context: PlanContext) -> [PlannedUpdate] {
+    /// the non-member group or to group 0), or out of the non-member group to a group the agent does
+    /// not manage. A member who lapses into the non-member group loses member pricing as surely as one
+    /// who leaves. The dry run lists these; the safety rails count `linkedGroupRemovals`.
+    public var groupRemovals: [PlannedUpdate] {
         updates.filter { update in
             guard update.needsWrite, let from = update.previous?.customerGroupID else { return false }
             let to = update.record.customerGroupID
-            if from == context.memberGroupID { return to != from }
-            return from == context.nonmemberGroupID && !context.managedGroups.contains(to)
+            if from == memberGroupID { return to != from }
+            return from == nonmemberGroupID && to != memberGroupID && to != nonmemberGroupID
         }
+    }
+
+    /// The group removals of customers linked to a profile: what the safety rails count (a stranger
+    /// moved out under `enforce_groups` is not one of the association's members).
+    public var linkedGroupRemovals: [PlannedUpdate] {
+        groupRemovals.filter { linkedCustomers.contains($0.customerID) }
     }
 }

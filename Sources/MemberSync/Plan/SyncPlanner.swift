@@ -40,7 +40,7 @@ public struct SyncPlanner: Sendable {
 
     /// The plan for the profiles in `scope`.
     public func plan(scope: Set<Int>) -> SyncPlan {
-        var builder = PlanBuilder(scope: scope)
+        var builder = PlanBuilder(scope: scope, context: context)
         let ordered = scope.sorted()
         for id in ordered where evaluations[id]?.groupID != nil {
             planGrouped(evaluations[id]!, into: &builder)
@@ -336,8 +336,11 @@ struct PlanBuilder {
     var plan = SyncPlan()
     private var claimedCustomers: Set<Int> = []
 
-    init(scope: Set<Int>) {
+    init(scope: Set<Int>, context: PlanContext) {
         plan.scope = scope
+        plan.memberGroupID = context.memberGroupID
+        plan.nonmemberGroupID = context.nonmemberGroupID
+        plan.linkedCustomers = Set(context.links.values)
     }
 
     func isClaimed(_ customerID: Int) -> Bool { claimedCustomers.contains(customerID) }

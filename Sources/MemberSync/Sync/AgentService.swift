@@ -16,6 +16,10 @@ public final class AgentService: Sendable {
         public var stopGrace: Duration = .seconds(7)
         /// How often to send `WATCHDOG=1` (half of `WatchdogSec=`); nil for never.
         public var watchdogInterval: Duration?
+        /// How long the service may go without a heartbeat before the watchdog pings stop, so that
+        /// systemd restarts it. Several times the longest silence a working pass has: a request that
+        /// times out (30 s), then a retry or rate-limit wait (up to 30 s), each of which beats.
+        public var stallLimit: Duration = .seconds(180)
         /// How often the revenue schedule looks whether a revenue pass is due.
         public var revenueTick: Duration = .seconds(1)
 
@@ -31,15 +35,20 @@ public final class AgentService: Sendable {
         public var reload: (@Sendable () throws -> Duration)?
         /// Writes the metrics file; called at start and after every pass.
         public var writeMetrics: (@Sendable () async throws -> Void)?
+        /// Beaten by the service loop, and by whoever else shows progress within a pass (the store
+        /// client's events, the engine's batches); the watchdog pings only while it beats.
+        public var heartbeat: Heartbeat
 
         public init(
             notifier: SystemdNotifier? = nil,
             reload: (@Sendable () throws -> Duration)? = nil,
-            writeMetrics: (@Sendable () async throws -> Void)? = nil
+            writeMetrics: (@Sendable () async throws -> Void)? = nil,
+            heartbeat: Heartbeat = Heartbeat()
         ) {
             self.notifier = notifier
             self.reload = reload
             self.writeMetrics = writeMetrics
+            self.heartbeat = heartbeat
         }
     }
 
@@ -82,6 +91,7 @@ public final class AgentService: Sendable {
         var backoff = currentPollInterval
         var lastProblem: String?
         while !signal.isStopRequested {
+            hooks.heartbeat.beat()
             let started = ContinuousClock.now
             let requestsBefore = await engine.requestTotal()
             switch await untilStop({ await self.runOnePassCatching() }) {
@@ -119,6 +129,7 @@ public final class AgentService: Sendable {
                 backoff = min(max(backoff * 2, .seconds(1)), options.maxBackoff)
                 notify { try $0.status("pass failed, retrying in \(backoff.milliseconds / 1000) s: \(problem)") }
             }
+            hooks.heartbeat.beat()
             await writeMetricsUntilStop()
             FreedMemory.release()
             if signal.takeReloadRequest() { reload() }
@@ -141,12 +152,14 @@ public final class AgentService: Sendable {
     }
 
     /// Waits `backoff`, but wakes at the next poll when an operator asked for a full sync or a forced
-    /// pass (a long wait after a refusal must not make them wait too).
+    /// pass (a long wait after a refusal must not make them wait too). Beats the heartbeat at least
+    /// four times per `stallLimit`: waiting is alive.
     func waitForNextPass(_ backoff: Duration) async {
         var remaining = backoff
         while remaining > .zero && !signal.isStopRequested {
-            let slice = min(remaining, currentPollInterval)
+            let slice = min(remaining, currentPollInterval, options.stallLimit / 4)
             await signal.sleep(for: slice)
+            hooks.heartbeat.beat()
             remaining -= slice
             if remaining > .zero, await engine.hasOperatorRequest() { return }
         }
@@ -241,20 +254,42 @@ public final class AgentService: Sendable {
         }
     }
 
-    /// Pings the watchdog from its own task, so that a long full sync is not mistaken for a hang.
-    // TODO: ping only while passes make progress, so that a wedged pass is restarted by systemd.
+    /// Pings the watchdog from its own task while the heartbeat is younger than `stallLimit`: a long
+    /// full sync that keeps answering requests keeps the service alive, while a pass wedged without
+    /// progress (a request that never ends, a deadlock) stops the pings, and systemd restarts the
+    /// service `WatchdogSec=` later. Pings resume if progress does.
     private func startWatchdog() -> Task<Void, Never>? {
         guard let notifier = hooks.notifier, let interval = options.watchdogInterval else { return nil }
         let logger = self.logger
+        let heartbeat = hooks.heartbeat
+        let limit = options.stallLimit
         return Task {
+            var stalled = false
             while !Task.isCancelled {
-                do {
-                    try notifier.watchdog()
-                } catch {
-                    logger.debug("watchdog ping failed", metadata: ["error": "\(error)"])
+                let silence = heartbeat.silence
+                if silence > limit {
+                    if !stalled {
+                        logger.error(
+                            "no progress; watchdog pings stopped so that the service manager restarts the service",
+                            metadata: ["silence.ms": "\(silence.milliseconds)", "limit.ms": "\(limit.milliseconds)"]
+                        )
+                    }
+                    stalled = true
+                } else {
+                    if stalled { logger.notice("progress again; watchdog pings resumed") }
+                    stalled = false
+                    Self.ping(notifier, logger: logger)
                 }
                 try? await Task.sleep(for: interval)
             }
+        }
+    }
+
+    private static func ping(_ notifier: SystemdNotifier, logger: Logger) {
+        do {
+            try notifier.watchdog()
+        } catch {
+            logger.debug("watchdog ping failed", metadata: ["error": "\(error)"])
         }
     }
 

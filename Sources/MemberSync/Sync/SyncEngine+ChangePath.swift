@@ -187,8 +187,7 @@ extension SyncEngine {
     /// removals a pass always goes on, so that a small association's everyday leavers are not held up.
     /// A member moved to the non-member group counts as a removal: they lose member pricing.
     func changePathRefusal(_ plan: SyncPlan, context: PlanContext) -> String? {
-        let linkedCustomers = Set(context.links.values)
-        let planned = plan.groupDepartures(in: context).filter { linkedCustomers.contains($0.customerID) }.count
+        let planned = plan.linkedGroupRemovals.count
         guard planned > 0 else { return nil }
         // Counted together with the removals of earlier change passes since the last full sync.
         let earlier = (try? changePathDepartures()) ?? ChangePathDepartures()
@@ -214,10 +213,7 @@ extension SyncEngine {
     /// Adds this pass's group removals to those counted since the last full sync; a pass the operator
     /// forced starts the count again (they said the removals were right).
     func countChangePathRemovals(_ plan: SyncPlan, context: PlanContext, failed: Set<Int>, approved: Bool) throws {
-        let linkedCustomers = Set(context.links.values)
-        let removed = plan.groupDepartures(in: context).filter {
-            linkedCustomers.contains($0.customerID) && !($0.profileID.map(failed.contains) ?? false)
-        }
+        let removed = plan.linkedGroupRemovals.filter { !($0.profileID.map(failed.contains) ?? false) }
         var departures = try changePathDepartures()
         departures.count += removed.count
         departures.outOfManagedGroups +=

@@ -102,7 +102,7 @@ extension SyncEngine {
         let linkedInManagedGroups = view.customersByID.values.filter {
             linkedCustomers.contains($0.id) && context.managedGroups.contains($0.record.customerGroupID)
         }.count
-        let removals = plan.groupDepartures(in: context).filter { linkedCustomers.contains($0.customerID) }.count
+        let removals = plan.linkedGroupRemovals.count
         guard linkedInManagedGroups > 0 else { return nil }
         let share = Double(removals) / Double(linkedInManagedGroups)
         guard share > options.maxGroupRemovalShare else { return nil }

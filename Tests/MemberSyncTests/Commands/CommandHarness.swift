@@ -10,8 +10,8 @@ final class CommandHarness {
     var directory: URL { engine.directory }
     var configPath: String { directory.appendingPathComponent("membersync.json").path }
 
-    init(memberGroup: Int? = 4) throws {
-        engine = try EngineHarness(memberGroup: memberGroup)
+    init(memberGroup: Int? = 4, includeNonmembers: Bool = false) throws {
+        engine = try EngineHarness(memberGroup: memberGroup, includeNonmembers: includeNonmembers)
         let tokenPath = directory.appendingPathComponent("token").path
         try "test-token-not-real".write(toFile: tokenPath, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenPath)

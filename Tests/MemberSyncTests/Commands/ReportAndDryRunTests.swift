@@ -72,6 +72,63 @@ import Testing
         #expect(newRequests.allSatisfy { $0.hasPrefix("GET") })
     }
 
+    /// With non-members on, a lapsed member moves to the non-member group: the dry run lists it as a
+    /// group removal, and counts exactly what the safety rail counts.
+    @Test func fullDryRunListsMembersDemotedToTheNonMemberGroupAsTheRailCountsThem() async throws {
+        let harness = try CommandHarness(includeNonmembers: true)
+        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try harness.engine.member(102, "Ben", "Ode", email: "ben@example.test")
+        try harness.engine.member(103, "Cy", "Vale", email: "cy@example.test")
+        try await harness.engine.sync()
+        let customers = Dictionary(
+            uniqueKeysWithValues: harness.engine.store.customers.map { ($0.record.email, $0.id) }
+        )
+        try harness.engine.mctrade.updateProfile(id: 101, set: ["is_member": .integer(0)])
+        try harness.engine.mctrade.updateProfile(
+            id: 102,
+            set: ["is_member": .integer(0), "first_name": .text("Benedict")]
+        )
+        harness.engine.options.maxGroupRemovalShare = 0.5
+        let before = try harness.stateDump()
+
+        let result = try await harness.engine.engine().runFullSync(dryRun: true)
+        #expect(result.outcome == .refused)
+        #expect(result.messages.joined().contains("would move 2 of 3 linked customers"))
+        let text = PassSummary.text(result)
+        #expect(text.contains("2 updates (2 group removals)"))
+        #expect(text.contains("group removals (2): these customers lose their group (2 of them linked to a profile"))
+        let ada = try #require(customers["ada@example.test"])
+        let ben = try #require(customers["ben@example.test"])
+        #expect(text.contains("remove customer \(ada) from group 4 -> group 3: profile 101 is no longer a member"))
+        #expect(
+            text.contains(
+                "remove customer \(ben) from group 4 -> group 3: profile 102 is no longer a member; "
+                    + "first_name 'Ben' -> 'Benedict'"
+            )
+        )
+        #expect(!text.contains("update customer \(ada)"))
+        #expect(!text.contains("update customer \(ben)"))
+        #expect(try harness.stateDump() == before)
+    }
+
+    @Test func changeDryRunListsAMemberDemotedToTheNonMemberGroupAsAGroupRemoval() async throws {
+        let harness = try CommandHarness(includeNonmembers: true)
+        try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try harness.engine.member(102, "Ben", "Ode", email: "ben@example.test")
+        try await harness.engine.sync()
+        try harness.engine.mctrade.updateProfile(id: 101, set: ["is_member": .integer(0)])
+        let before = try harness.stateDump()
+
+        let result = try await harness.engine.engine().runPending(dryRun: true)
+        let text = PassSummary.text(result)
+        let ada = try #require(harness.engine.store.customers.first { $0.record.email == "ada@example.test" })
+        #expect(text.contains("1 updates (1 group removals)"))
+        #expect(text.contains("group removals (1)"))
+        #expect(text.contains("remove customer \(ada.id) from group 4 -> group 3: profile 101 is no longer a member"))
+        #expect(try harness.stateDump() == before)
+        #expect(ada.record.customerGroupID == 4)
+    }
+
     @Test func changeDryRunThroughTheCommandWritesNothing() async throws {
         let harness = try CommandHarness()
         try harness.engine.member(101, "Ada", "Kovacs", email: "ada@example.test")

@@ -232,7 +232,9 @@ struct LeavingTests {
         #expect(plan.updates.count == 1)
         #expect(plan.updates.first?.reason == .adopt)
         #expect(plan.updates.first?.record.customerGroupID == 3)
-        #expect(plan.groupRemovals.isEmpty)
+        // It leaves the member group, but it was nobody's customer: the safety rails do not count it.
+        #expect(plan.groupRemovals.map(\.customerID) == [300])
+        #expect(plan.linkedGroupRemovals.isEmpty)
     }
 
     @Test func customerBeingRelinkedIsNotAlsoMovedOut() {
@@ -301,6 +303,8 @@ struct LeavingTests {
         #expect(update?.reason == .sync)
         // The organization is still live, so it still gives the company.
         #expect(update?.record.company == "Org 9001")
-        #expect(plan.groupRemovals.isEmpty)
+        // Member pricing is lost all the same: a group removal, as the dry run and the rails count it.
+        #expect(plan.groupRemovals.map(\.customerID) == [900])
+        #expect(plan.linkedGroupRemovals.map(\.customerID) == [900])
     }
 }

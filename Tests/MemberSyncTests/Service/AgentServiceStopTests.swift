@@ -8,7 +8,7 @@ import Testing
 /// owed, the run is finished as stopped, and a create on its way stays in doubt.
 @Suite struct AgentServiceStopTests {
     /// Runs the service on `store` until `store` holds a request, stops it, and returns its exit code.
-    func runAndStop(_ harness: EngineHarness, store: SlowStore) async throws -> Int32 {
+    func runAndStop(_ harness: EngineHarness, store: HoldingStore) async throws -> Int32 {
         let engine = SyncEngine(
             source: MCTradeSource(path: harness.mctrade.path),
             state: try StateStore(path: harness.statePath),
@@ -50,7 +50,7 @@ import Testing
         try await harness.sync()
         for id in 1...30 { try harness.mctrade.updateProfile(id: id, set: ["last_name": .text("Changed\(id)")]) }
 
-        let store = SlowStore(harness.store, holding: .updates)
+        let store = HoldingStore(harness.store, holding: .updates)
         #expect(try await runAndStop(harness, store: store) == 0)
 
         try expectCleanStop(harness)
@@ -73,7 +73,7 @@ import Testing
         try harness.member(103, "Cy", "Ode", email: "cy@example.test")
 
         // The store applies the first create but its answer never comes before the stop.
-        let store = SlowStore(harness.store, holding: .creates)
+        let store = HoldingStore(harness.store, holding: .creates)
         #expect(try await runAndStop(harness, store: store) == 0)
 
         try expectCleanStop(harness)
@@ -116,7 +116,7 @@ import Testing
 /// Passes everything to an in-memory store, except requests of one kind, which wait until the pass is
 /// cancelled, as a slow request does in `BigCommerceClient`: an update then throws `CancellationError`;
 /// a create is applied by the store, and its lost answer is a create in doubt.
-final class SlowStore: CustomerStore, Sendable {
+final class HoldingStore: CustomerStore, Sendable {
     enum Held: Sendable {
         case updates
         case creates

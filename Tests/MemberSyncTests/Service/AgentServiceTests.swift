@@ -125,6 +125,134 @@ import Testing
         #expect(line.metadata["duration.ms"] != nil)
     }
 
+    /// A service wired as `membersync run` wires it: the engine's batches beat the heartbeat.
+    func watchedService(
+        _ harness: EngineHarness,
+        store: any CustomerStore,
+        listener: DatagramListener,
+        signal: ShutdownSignal,
+        configure: (inout AgentService.Options) -> Void = { _ in }
+    ) throws -> AgentService {
+        let heartbeat = Heartbeat()
+        var engineOptions = harness.options
+        engineOptions.onProgress = { _ in heartbeat.beat() }
+        let engine = SyncEngine(
+            source: MCTradeSource(path: harness.mctrade.path),
+            state: try StateStore(path: harness.statePath),
+            store: store,
+            options: engineOptions,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+        var options = AgentService.Options()
+        options.pollInterval = .milliseconds(20)
+        options.watchdogInterval = .milliseconds(20)
+        options.stopGrace = .milliseconds(100)
+        configure(&options)
+        return AgentService(
+            engine: engine,
+            signal: signal,
+            options: options,
+            logger: Logger(label: "test", handler: harness.logs),
+            hooks: AgentService.Hooks(notifier: SystemdNotifier(socketPath: listener.name), heartbeat: heartbeat)
+        )
+    }
+
+    /// Stops the service, reading its notifications meanwhile (a full socket queue blocks the sender).
+    func stop(_ running: Task<Int32, Never>, signal: ShutdownSignal, listener: DatagramListener) async {
+        signal.requestStop()
+        let stopping = await listener.receive(until: "STOPPING=1", within: .seconds(30))
+        #expect(stopping.last?.message.hasPrefix("STOPPING=1") == true)
+        #expect(await running.value == 0)
+    }
+
+    @Test func watchdogPingsStopWhileAPassIsStuckWithoutProgressAndResumeOnceItMoves() async throws {
+        let harness = try EngineHarness()
+        try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        try await harness.sync()
+        try harness.member(102, "Ben", "Ode", email: "ben@example.test")
+        let store = StuckStore(harness.store)
+        defer { store.release() }
+        let listener = try DatagramListener(name: socketName())
+        let signal = ShutdownSignal()
+        let stallLimit = Duration.milliseconds(400)
+        let service = try watchedService(harness, store: store, listener: listener, signal: signal) {
+            $0.stallLimit = stallLimit
+        }
+        let running = Task { await service.run() }
+        await store.waitUntilStuck()
+        #expect(await listener.receive(until: "WATCHDOG=1").last == "WATCHDOG=1")
+
+        // Kept reading: a full socket queue would block the sender, as it would under systemd.
+        _ = await listener.receive(within: stallLimit * 2)
+        let whileStuck = await listener.receive(within: .milliseconds(600))
+        #expect(!whileStuck.contains { $0.message == "WATCHDOG=1" }, "\(whileStuck.map(\.message))")
+        #expect(harness.logs.messages.contains { $0.hasPrefix("no progress; watchdog pings stopped") })
+
+        store.release()
+        let afterRelease = await listener.receive(until: "WATCHDOG=1", within: .seconds(30))
+        #expect(afterRelease.last?.message == "WATCHDOG=1")
+        #expect(harness.logs.messages.contains("progress again; watchdog pings resumed"))
+        await stop(running, signal: signal, listener: listener)
+    }
+
+    @Test func watchdogKeepsPingingThroughASlowPassThatMakesProgress() async throws {
+        let harness = try EngineHarness()
+        for id in 1...12 { try harness.member(id, "P\(id)", "Member", email: "p\(id)@example.test") }
+        harness.options.batchSize = 1
+        harness.options.concurrentWrites = 1
+        let store = SlowStore(harness.store, createDelay: .milliseconds(150))
+        let listener = try DatagramListener(name: socketName())
+        let signal = ShutdownSignal()
+        let stallLimit = Duration.milliseconds(500)
+        let service = try watchedService(harness, store: store, listener: listener, signal: signal) {
+            $0.stallLimit = stallLimit
+        }
+        let running = Task { await service.run() }
+        let messages = await listener.receive(until: "STATUS=last full sync", within: .seconds(60))
+        await stop(running, signal: signal, listener: listener)
+
+        let end = try #require(messages.last { $0.message.contains("STATUS=last full sync ok: created 12") }?.at)
+        let start = try #require(store.firstCreate)
+        #expect(end - start > stallLimit * 3, "the pass outlasts the stall limit")
+        let late = messages.filter { $0.message == "WATCHDOG=1" && $0.at > start + stallLimit * 2 && $0.at < end }
+        #expect(!late.isEmpty, "pinged while the pass made progress")
+    }
+
+    /// Between passes the loop waits the poll interval, or a back-off after a failed pass; both are
+    /// alive, however long they are.
+    @Test(arguments: [false, true])
+    func watchdogKeepsPingingWhileIdleOrBackingOff(failing: Bool) async throws {
+        let harness = try EngineHarness()
+        try harness.member(101, "Ada", "Kovacs", email: "ada@example.test")
+        if failing {
+            harness.store.state.withLock {
+                $0.groupsFailure = StoreError.unavailable(
+                    endpoint: "GET /v2/customer_groups",
+                    attempts: 3,
+                    lastError: "503"
+                )
+            }
+        }
+        let listener = try DatagramListener(name: socketName())
+        let signal = ShutdownSignal()
+        let stallLimit = Duration.milliseconds(600)
+        let service = try watchedService(harness, store: harness.store, listener: listener, signal: signal) {
+            $0.stallLimit = stallLimit
+            $0.pollInterval = .seconds(10)
+            $0.maxBackoff = .seconds(10)
+        }
+        let running = Task { await service.run() }
+        let passEnded = failing ? "STATUS=pass failed" : "STATUS=last full sync ok"
+        #expect(
+            await listener.receive(until: passEnded, within: .seconds(60)).last?.message.contains(passEnded) == true
+        )
+
+        _ = await listener.receive(within: stallLimit * 3)
+        let later = await listener.receive(until: "WATCHDOG=1", within: stallLimit * 3)
+        #expect(later.last?.message == "WATCHDOG=1")
+        await stop(running, signal: signal, listener: listener)
+    }
+
     @Test func sighupReReadsThePollInterval() async throws {
         let harness = try EngineHarness()
         let signal = ShutdownSignal()
@@ -174,8 +302,12 @@ final class StuckStore: CustomerStore, Sendable {
         }
     }
 
+    /// Lets the create hanging now (if any) end; a later create hangs again.
     func release() {
-        waiting.withLock { $0.stuck }?.resume()
+        waiting.withLock { state in
+            defer { state.stuck = nil }
+            return state.stuck
+        }?.resume()
     }
 
     func createCustomers(_ records: [CustomerRecord]) async throws -> [StoreCustomer] {
@@ -189,6 +321,41 @@ final class StuckStore: CustomerStore, Sendable {
             for watcher in watchers { watcher.resume() }
         }
         throw StoreError.createInDoubt(endpoint: "POST /v3/customers", underlying: "released by the test")
+    }
+
+    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
+    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
+        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
+    }
+    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
+        try await base.customers(withEmails: emails)
+    }
+    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
+    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
+        try await base.updateCustomers(updates)
+    }
+    func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
+    func requestCounts() async -> RequestCounts { await base.requestCounts() }
+}
+
+/// Passes everything to an in-memory store; every create takes `createDelay`, like a busy store.
+final class SlowStore: CustomerStore, Sendable {
+    let base: InMemoryStore
+    let createDelay: Duration
+    private let started = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(_ base: InMemoryStore, createDelay: Duration) {
+        self.base = base
+        self.createDelay = createDelay
+    }
+
+    /// When the first create was sent.
+    var firstCreate: ContinuousClock.Instant? { started.withLock { $0 } }
+
+    func createCustomers(_ records: [CustomerRecord]) async throws -> [StoreCustomer] {
+        started.withLock { $0 = $0 ?? .now }
+        try await Task.sleep(for: createDelay)
+        return try await base.createCustomers(records)
     }
 
     func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }

@@ -53,4 +53,26 @@ final class DatagramListener {
         }
         return messages
     }
+
+    /// Datagrams with when they arrived, until one contains `text` (when given) or `window` has
+    /// passed; a zero window takes only those already waiting.
+    func receive(until text: String? = nil, within window: Duration) async -> [(
+        message: String, at: ContinuousClock.Instant
+    )] {
+        var messages: [(message: String, at: ContinuousClock.Instant)] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + window
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 {
+                let message = String(decoding: buffer[..<count], as: UTF8.self)
+                messages.append((message, ContinuousClock.now))
+                if let text, message.contains(text) { break }
+                continue
+            }
+            guard ContinuousClock.now < deadline else { break }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return messages
+    }
 }
