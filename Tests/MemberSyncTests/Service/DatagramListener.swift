@@ -1,18 +1,29 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// A Unix datagram socket bound to a path or an abstract name (`@name`), standing in for systemd's
-/// notify socket. Receives without blocking a thread, with a deadline so that a test never hangs.
-final class DatagramListener {
+/// notify socket. Like systemd, it reads every datagram as soon as it arrives (on a thread of its own,
+/// outside the test run's small thread pool), so a sender never finds the socket's short queue full;
+/// tests take the datagrams from its inbox, with a deadline so that a test never hangs.
+final class DatagramListener: Sendable {
+    typealias Datagram = (message: String, at: ContinuousClock.Instant)
+
     let name: String
-    private let descriptor: Int32
+    private let inbox = Inbox()
+
+    /// What the reader thread has read, and whether the listener is gone.
+    private final class Inbox: Sendable {
+        let state = Mutex<(datagrams: [Datagram], isClosed: Bool)>(([], false))
+        var isClosed: Bool { state.withLock { $0.isClosed } }
+    }
 
     init(name: String) throws {
         self.name = name
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var bytes = Array(name.utf8)
@@ -23,22 +34,44 @@ final class DatagramListener {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
-        guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard bound == 0 else {
+            close(descriptor)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        let inbox = self.inbox
+        Thread { Self.read(descriptor, into: inbox, name: name) }.start()
     }
 
     deinit {
+        inbox.state.withLock { $0.isClosed = true }
+    }
+
+    /// Reads datagrams into `inbox` until the listener goes (checked every 50 ms), then closes the
+    /// socket and removes its path.
+    private static func read(_ descriptor: Int32, into inbox: Inbox, name: String) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while !inbox.isClosed {
+            guard poll(&waiting, 1, 50) > 0 else { continue }
+            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard count > 0 else { continue }
+            let datagram = (String(decoding: buffer[..<count], as: UTF8.self), ContinuousClock.now)
+            inbox.state.withLock { $0.datagrams.append(datagram) }
+        }
         close(descriptor)
         if !name.hasPrefix("@") { unlink(name) }
+    }
+
+    private func next() -> Datagram? {
+        inbox.state.withLock { $0.datagrams.isEmpty ? nil : $0.datagrams.removeFirst() }
     }
 
     /// The next datagram, or nil after a minute without one (long, because the whole test run shares a
     /// small thread pool, and a busy run can hold this task back for seconds).
     func receive() async -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            if count > 0 { return String(decoding: buffer[..<count], as: UTF8.self) }
+            if let datagram = next() { return datagram.message }
             try? await Task.sleep(for: .milliseconds(5))
         }
         return nil
@@ -56,18 +89,13 @@ final class DatagramListener {
 
     /// Datagrams with when they arrived, until one contains `text` (when given) or `window` has
     /// passed; a zero window takes only those already waiting.
-    func receive(until text: String? = nil, within window: Duration) async -> [(
-        message: String, at: ContinuousClock.Instant
-    )] {
-        var messages: [(message: String, at: ContinuousClock.Instant)] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
+    func receive(until text: String? = nil, within window: Duration) async -> [Datagram] {
+        var messages: [Datagram] = []
         let deadline = ContinuousClock.now + window
         while true {
-            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            if count > 0 {
-                let message = String(decoding: buffer[..<count], as: UTF8.self)
-                messages.append((message, ContinuousClock.now))
-                if let text, message.contains(text) { break }
+            if let datagram = next() {
+                messages.append(datagram)
+                if let text, datagram.message.contains(text) { break }
                 continue
             }
             guard ContinuousClock.now < deadline else { break }
