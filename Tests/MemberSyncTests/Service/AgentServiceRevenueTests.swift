@@ -137,7 +137,7 @@ import Testing
 
 /// Passes everything to an in-memory store, except order listings, which hang: for a while unless
 /// cancelled (a 429 back-off), or until released whatever happens (a dead connection).
-final class SlowOrdersStore: CustomerStore, Sendable {
+final class SlowOrdersStore: ForwardingStore, Sendable {
     enum Hang: Sendable {
         case cancellable(Duration)
         case untilReleased
@@ -191,19 +191,4 @@ final class SlowOrdersStore: CustomerStore, Sendable {
         return try await base.orders(modifiedSince: since, page: page, limit: limit)
     }
 
-    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
-    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
-        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
-    }
-    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
-        try await base.customers(withEmails: emails)
-    }
-    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
-    func createCustomers(_ records: [CustomerRecord]) async throws -> [StoreCustomer] {
-        try await base.createCustomers(records)
-    }
-    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
-        try await base.updateCustomers(updates)
-    }
-    func requestCounts() async -> RequestCounts { await base.requestCounts() }
 }

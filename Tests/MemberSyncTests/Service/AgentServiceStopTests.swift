@@ -116,7 +116,7 @@ import Testing
 /// Passes everything to an in-memory store, except requests of one kind, which wait until the pass is
 /// cancelled, as a slow request does in `BigCommerceClient`: an update then throws `CancellationError`;
 /// a create is applied by the store, and its lost answer is a create in doubt.
-final class HoldingStore: CustomerStore, Sendable {
+final class HoldingStore: ForwardingStore, Sendable {
     enum Held: Sendable {
         case updates
         case creates
@@ -169,14 +169,5 @@ final class HoldingStore: CustomerStore, Sendable {
         throw CancellationError()
     }
 
-    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
-    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
-        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
-    }
-    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
-        try await base.customers(withEmails: emails)
-    }
-    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
     func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
-    func requestCounts() async -> RequestCounts { await base.requestCounts() }
 }

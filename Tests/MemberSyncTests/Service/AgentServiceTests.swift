@@ -283,7 +283,7 @@ import Testing
 
 /// Passes everything to an in-memory store, except creates, which hang (like a dead connection that
 /// ignores cancellation) until released.
-final class StuckStore: CustomerStore, Sendable {
+final class StuckStore: ForwardingStore, Sendable {
     let base: InMemoryStore
     private let waiting = Mutex<
         (stuck: CheckedContinuation<Void, Never>?, watchers: [CheckedContinuation<Void, Never>], isStuck: Bool)
@@ -323,23 +323,11 @@ final class StuckStore: CustomerStore, Sendable {
         throw StoreError.createInDoubt(endpoint: "POST /v3/customers", underlying: "released by the test")
     }
 
-    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
-    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
-        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
-    }
-    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
-        try await base.customers(withEmails: emails)
-    }
-    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
-    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
-        try await base.updateCustomers(updates)
-    }
     func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
-    func requestCounts() async -> RequestCounts { await base.requestCounts() }
 }
 
 /// Passes everything to an in-memory store; every create takes `createDelay`, like a busy store.
-final class SlowStore: CustomerStore, Sendable {
+final class SlowStore: ForwardingStore, Sendable {
     let base: InMemoryStore
     let createDelay: Duration
     private let started = Mutex<ContinuousClock.Instant?>(nil)
@@ -358,17 +346,5 @@ final class SlowStore: CustomerStore, Sendable {
         return try await base.createCustomers(records)
     }
 
-    func customerGroups() async throws -> [CustomerGroup] { try await base.customerGroups() }
-    func listCustomers(after cursor: String?, groupIDs: [Int]?, limit: Int) async throws -> CustomerPage {
-        try await base.listCustomers(after: cursor, groupIDs: groupIDs, limit: limit)
-    }
-    func customers(withEmails emails: [String]) async throws -> [StoreCustomer] {
-        try await base.customers(withEmails: emails)
-    }
-    func customers(withIDs ids: [Int]) async throws -> [StoreCustomer] { try await base.customers(withIDs: ids) }
-    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
-        try await base.updateCustomers(updates)
-    }
     func orders(modifiedSince since: Date, page: Int, limit: Int) async throws -> [StoreOrder] { [] }
-    func requestCounts() async -> RequestCounts { await base.requestCounts() }
 }
