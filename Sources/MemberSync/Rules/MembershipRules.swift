@@ -44,15 +44,16 @@ public struct MembershipRules: Sendable {
             isMainContactOfMemberOrganization: false,
             isOrganization: profile.kind == .organization
         )
-        guard let kind = profile.kind else {
-            evaluation.noGroupReason = .unknownKind
-            evaluation.explanationBasis = .unknownKind
-            return evaluation
-        }
-        guard kind == .individual else { return evaluation }
+        guard profile.kind != .organization else { return evaluation }
+        // Liveness first: a deleted, inactive or merged profile leaves whatever its kind says.
         guard isLive(profile) else {
             evaluation.noGroupReason = .notLive
             evaluation.explanationBasis = profile.mergedInto.map { .mergedInto($0) } ?? .status(profile.status)
+            return evaluation
+        }
+        guard profile.kind == .individual else {
+            evaluation.noGroupReason = .unknownKind
+            evaluation.explanationBasis = .unknownKind
             return evaluation
         }
         let ties = organizationTies(of: profile, in: snapshot)

@@ -118,6 +118,19 @@ import Testing
         #expect(rows.first?.message.contains("neither 'individual' nor 'organization'") == true)
     }
 
+    @Test func deletedProfileOfUnknownKindLeavesTheMemberGroupLikeAnyDeletedProfile() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Ada", "One", email: "ada@example.test")
+        try await harness.sync()
+        try harness.mctrade.execute(
+            "PRAGMA ignore_check_constraints = 1; "
+                + "UPDATE profiles SET kind = 'robot', status = 'deleted' WHERE profile_id = 1"
+        )
+        #expect(try await harness.fullSync(force: true).outcome == .ok)
+        #expect(harness.store.customer(withEmail: "ada@example.test")?.record.customerGroupID == 0)
+        #expect(try harness.report().map(\.code) == [.notLive])
+    }
+
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
         let harness = try EngineHarness()
         let existing = harness.store.seed(
