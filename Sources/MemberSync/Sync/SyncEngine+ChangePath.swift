@@ -130,10 +130,12 @@ extension SyncEngine {
             failed = try await execute(plan, groups: groupsInUse(settings), counts: &counts)
         } catch {
             counts.requests = await requestTotal() - requestsBefore
+            // Removals that landed before the pass was cut count toward the rail too.
+            try countChangePathRemovals(plan, context: context, approved: force)
             try finishCutRun(runID, error: error, counts: counts)
             throw error
         }
-        try countChangePathRemovals(plan, context: context, failed: failed, approved: force)
+        try countChangePathRemovals(plan, context: context, approved: force)
         result.followUp = try enqueueProfilesWaitingForFreedEmails(
             plan,
             waiting: profilesWaitingForEmails(plan, evaluations: evaluations),
@@ -210,15 +212,18 @@ extension SyncEngine {
             + "if it is right)"
     }
 
-    /// Adds this pass's group removals to those counted since the last full sync; a pass the operator
-    /// forced starts the count again (they said the removals were right).
-    func countChangePathRemovals(_ plan: SyncPlan, context: PlanContext, failed: Set<Int>, approved: Bool) throws {
-        let removed = plan.linkedGroupRemovals.filter { !($0.profileID.map(failed.contains) ?? false) }
+    /// Adds this pass's group removals that the store confirmed (the last record it accepted for the
+    /// customer is the one the removal sent; not those that failed, or that a stop cut off) to those
+    /// counted since the last full sync; a pass the operator forced starts the count again (they said
+    /// the removals were right).
+    func countChangePathRemovals(_ plan: SyncPlan, context: PlanContext, approved: Bool) throws {
+        let landed = try plan.linkedGroupRemovals.filter {
+            try state.lastSent(customerID: $0.customerID)?.record == $0.record
+        }
         var departures = try changePathDepartures()
-        departures.count += removed.count
+        departures.count += landed.count
         departures.outOfManagedGroups +=
-            removed.filter { !context.managedGroups.contains($0.record.customerGroupID) }
-            .count
+            landed.filter { !context.managedGroups.contains($0.record.customerGroupID) }.count
         try state.setMeta(MetaKey.changePathRemovals, approved ? nil : departures.metaValue)
     }
 

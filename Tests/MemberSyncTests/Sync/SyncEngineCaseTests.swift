@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MemberSync
@@ -129,6 +130,27 @@ import Testing
         #expect(try await harness.fullSync(force: true).outcome == .ok)
         #expect(harness.store.customer(withEmail: "ada@example.test")?.record.customerGroupID == 0)
         #expect(try harness.report().map(\.code) == [.notLive])
+    }
+
+    @Test func theChangePathRailCountsTheRemovalsThatLandedNotThoseCutOff() async throws {
+        let harness = try EngineHarness()
+        for id in 1...100 { try harness.member(id, "P\(id)", "Member", email: "p\(id)@example.test") }
+        try await harness.sync()
+        try harness.mctrade.execute("UPDATE profiles SET is_member = 0 WHERE profile_id <= 12")
+        let store = UpdatesCutAfterOneBatch(harness.store)
+        let engine = SyncEngine(
+            source: MCTradeSource(path: harness.mctrade.path),
+            state: try harness.state(),
+            store: store,
+            options: harness.options,
+            logger: Logger(label: "test", handler: harness.logs)
+        )
+
+        _ = try? await engine.runChangePass()
+        let landed = harness.store.customers.filter { $0.record.customerGroupID == 0 }.count
+        #expect(landed == 10)
+        let departures = try await engine.changePathDepartures()
+        #expect(departures.count == landed)
     }
 
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
@@ -309,5 +331,23 @@ import Testing
         #expect(shared?.record.firstName == "Yuri")
         #expect(try harness.state().links()[2] == shared?.id)
         #expect(try harness.report().filter { $0.profileID == 2 }.isEmpty)
+    }
+}
+
+/// Lets the first batch of updates through; every later one is cut off, as a stop cuts a pass.
+final class UpdatesCutAfterOneBatch: ForwardingStore, Sendable {
+    let base: InMemoryStore
+    private let batches = Mutex(0)
+
+    init(_ base: InMemoryStore) { self.base = base }
+
+    func updateCustomers(_ updates: [CustomerUpdate]) async throws -> [StoreCustomer] {
+        guard
+            batches.withLock({ count in
+                count += 1
+                return count == 1
+            })
+        else { throw CancellationError() }
+        return try await base.updateCustomers(updates)
     }
 }
