@@ -272,7 +272,8 @@ extension SyncEngine {
                 evaluations[id]?.groupID == nil && evaluations[id]?.keepsLinkedCustomer != true
                 && sent.map { context.managedGroups.contains($0.customerGroupID) } == true
             if let customer, sent == nil || leaves { ids.insert(customer) }
-            if customer == nil, let inDoubt = context.createsInDoubt[id] {
+            // A profile still linked may have a create in doubt too: its customer vanished and was created again.
+            if let inDoubt = context.createsInDoubt[id] {
                 // The email the lost create sent, which may differ from the profile's email by now.
                 emails.insert(EmailAddress.trimmed(inDoubt))
                 emails.insert(EmailAddress.trimmed(inDoubt).lowercased())

@@ -249,6 +249,27 @@ import Testing
         #expect(try harness.report().isEmpty)
     }
 
+    /// A linked customer deleted in the store is created again; that create's answer is lost, and the
+    /// email changes before the next pass: the customer made is found by the email sent, not made twice.
+    @Test func lostAnswerOfARecreatedCustomerIsSettledByTheEmailSent() async throws {
+        let harness = try EngineHarness()
+        try harness.member(7001, "Ana", "Lund", email: "ana@example.test")
+        try await harness.sync()
+        let ana = harness.store.customer(withEmail: "ana@example.test")!
+        harness.store.state.withLock { _ = $0.customers.removeValue(forKey: ana.id) }
+        try harness.mctrade.updateProfile(id: 7001, set: ["phone": "555-0101"])
+        harness.store.state.withLock { $0.loseNextCreateAnswer = true }
+        _ = try await harness.sync()
+        #expect(harness.store.customers.count == 1)
+
+        try harness.mctrade.updateProfile(id: 7001, set: ["email": "ana.lund@example.test"])
+        _ = try await harness.sync()
+        #expect(harness.store.customers.count == 1, "no second customer for Ana")
+        #expect(harness.store.customers.first?.record.email == "ana.lund@example.test")
+        #expect(try harness.state().links()[7001] == harness.store.customers.first?.id)
+        #expect(try harness.state().pendingCreates().isEmpty)
+    }
+
     @Test func customerDeletedInTheStoreIsRecreatedAndOtherUpdatesLand() async throws {
         let harness = try EngineHarness()
         try harness.member(7001, "Ana", "Lund", email: "ana@example.test")
