@@ -11,13 +11,14 @@ enum RunCommand {
         guard let configPath = arguments.value("config") else { throw UsageError("--config FILE is required") }
         let configuration = try Configuration.load(path: configPath)
         let handler = ReloadableLogHandler(level: configuration.logging.level)
-        // The store client's every answer and wait, and the engine's every batch, show a pass is alive.
+        // The store client's every answer and wait for a sync pass (not for a revenue pass), and the
+        // engine's every batch, show a pass is alive.
         let heartbeat = Heartbeat()
         let context = try AgentContext(
             configuration: configuration,
             logHandler: handler,
             logLevel: .trace,
-            onStoreEvent: { _ in heartbeat.beat() }
+            onStoreEvent: { _ in heartbeat.beatForStoreEvent() }
         )
         try StateDirectoryMissing.check(path: configuration.stateDatabasePath)
         let attempt = try ProcessLock.acquire(

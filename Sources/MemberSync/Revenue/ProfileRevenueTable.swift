@@ -103,13 +103,15 @@ public final class ProfileRevenueTable {
         return rows
     }
 
+    /// Inserts `row`, or updates the recorded order in place; its profile never changes (see `write`),
+    /// also when another process recorded the order since it was read.
     private func upsert(_ row: RevenueRow) throws {
         try database.query(
             """
             INSERT INTO profile_revenue (source, \(Self.columns.joined(separator: ", ")))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, order_id) DO UPDATE SET
-                profile_id = excluded.profile_id, customer_id = excluded.customer_id, status = excluded.status,
+                customer_id = excluded.customer_id, status = excluded.status,
                 total_inc_tax = excluded.total_inc_tax, currency_code = excluded.currency_code,
                 ordered_at = excluded.ordered_at, updated_at = excluded.updated_at
             WHERE excluded.updated_at >= profile_revenue.updated_at

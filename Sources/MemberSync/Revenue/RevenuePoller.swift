@@ -14,6 +14,10 @@ public actor RevenuePoller {
     private var lastProblem: String?
     private var fullSyncFinished = false
 
+    /// True inside a revenue pass of a poller: the service's watchdog heartbeat leaves out its store
+    /// requests, so that a poller busy every minute cannot hide a sync pass that is stuck.
+    @TaskLocal public static var isInPass = false
+
     public init(
         recorder: RevenueRecorder,
         interval: Duration,
@@ -42,7 +46,7 @@ public actor RevenuePoller {
     /// Notes a finished sync pass: a full sync that wrote (not a dry run) makes the next revenue pass
     /// due at once.
     public func noteSyncPass(_ pass: PassResult) {
-        if pass.kind == .full && !pass.isDryRun { fullSyncFinished = true }
+        if pass.kind == .full && !pass.isDryRun && pass.outcome != .refused { fullSyncFinished = true }
     }
 
     /// Runs a revenue pass when one is due; returns it, if one ran and succeeded.
@@ -53,7 +57,8 @@ public actor RevenuePoller {
         fullSyncFinished = false
         lastAttempt = now()
         do {
-            let result = try await recorder.recordRecentOrders(kind: afterFullSync ? .full : .live)
+            let kind: RevenuePassResult.Kind = afterFullSync ? .full : .live
+            let result = try await Self.$isInPass.withValue(true) { try await recorder.recordRecentOrders(kind: kind) }
             if lastProblem != nil { logger.notice("revenue recovered") }
             lastProblem = nil
             log(result)

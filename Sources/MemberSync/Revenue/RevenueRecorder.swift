@@ -109,7 +109,8 @@ public actor RevenueRecorder {
             result.requests = await orderRequests() - requestsBefore
             result.duration = ContinuousClock.now - started
             result.mark = try? state.revenueMark()
-            try? state.finishRevenueRun(runID, result, error: "\(error)")
+            let stopped = error is CancellationError || Task.isCancelled
+            try? state.finishRevenueRun(runID, result, error: "\(error)", stopped: stopped)
             throw error
         }
     }
@@ -139,7 +140,7 @@ public actor RevenueRecorder {
             let orders = try await store.orders(modifiedSince: result.since, page: page, limit: options.pageSize)
             result.pages += 1
             let fresh = orders.filter { seen.insert($0.id).inserted }
-            if orders.count >= options.pageSize && fresh.isEmpty {
+            if !orders.isEmpty && fresh.isEmpty {
                 throw RevenueError.pageRepeated(
                     page: page,
                     listing: "the orders modified since \(RFC2822Date.format(result.since))"
@@ -186,7 +187,7 @@ public actor RevenueRecorder {
             let orders = try await store.orders(customerID: customerID, page: page, limit: options.pageSize)
             result.pages += 1
             let fresh = orders.filter { seen.insert($0.id).inserted }
-            if orders.count >= options.pageSize && fresh.isEmpty {
+            if !orders.isEmpty && fresh.isEmpty {
                 throw RevenueError.pageRepeated(page: page, listing: "the orders of customer \(customerID)")
             }
             let rows = fresh.filter { $0.customerID == customerID }.compactMap {

@@ -63,7 +63,9 @@ extension StateStore {
     }
 
     /// Records how a revenue pass ended: `error` nil for success.
-    func finishRevenueRun(_ runID: Int64, _ result: RevenuePassResult, error: String?) throws {
+    /// Finishes a revenue run as `ok`, `failed` (with `error`), or `stopped` when a stop request cut it
+    /// (not a failure: `lastRevenueRun` passes over it).
+    func finishRevenueRun(_ runID: Int64, _ result: RevenuePassResult, error: String?, stopped: Bool = false) throws {
         try database.query(
             """
             UPDATE revenue_runs SET finished_at = ?, result = ?, mark = ?, pages = ?, requests = ?, listed = ?,
@@ -71,7 +73,7 @@ extension StateStore {
             WHERE run_id = ?
             """,
             [
-                .text(Self.timestamp()), .text(error == nil ? "ok" : "failed"),
+                .text(Self.timestamp()), .text(stopped ? "stopped" : error == nil ? "ok" : "failed"),
                 result.mark.map { .text(ISO8601.string(from: $0)) } ?? .null,
                 .integer(Int64(result.pages)), .integer(Int64(result.requests)), .integer(Int64(result.listed)),
                 .integer(Int64(result.inserted)), .integer(Int64(result.updated)), .integer(Int64(result.unchanged)),
@@ -81,12 +83,12 @@ extension StateStore {
         )
     }
 
-    /// The newest finished revenue pass; nil before the first.
+    /// The newest finished revenue pass that a stop did not cut; nil before the first.
     public func lastRevenueRun() throws -> RevenueRunRecord? {
         try database.query(
             """
             SELECT kind, finished_at, result, inserted, updated, requests, message FROM revenue_runs
-            WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT 1
+            WHERE finished_at IS NOT NULL AND result != 'stopped' ORDER BY run_id DESC LIMIT 1
             """
         ).first.map { row in
             RevenueRunRecord(
@@ -103,7 +105,9 @@ extension StateStore {
 
     /// When the newest successful revenue pass finished; nil before the first.
     public func lastSuccessfulRevenuePass() throws -> Date? {
-        try database.scalar("SELECT MAX(finished_at) FROM revenue_runs WHERE result = 'ok'").string
+        // The newest run first: no scan of the whole history, which grows by a row a minute.
+        try database.scalar("SELECT finished_at FROM revenue_runs WHERE result = 'ok' ORDER BY run_id DESC LIMIT 1")
+            .string
             .flatMap(ISO8601.date(from:))
     }
 

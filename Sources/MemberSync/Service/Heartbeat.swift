@@ -16,6 +16,12 @@ public final class Heartbeat: Sendable {
         last.withLock { $0 = .now }
     }
 
+    /// A store client event: a beat, unless a revenue pass made the request (the revenue poller runs
+    /// every minute beside the sync passes and would hide a sync pass that is stuck).
+    public func beatForStoreEvent() {
+        if !RevenuePoller.isInPass { beat() }
+    }
+
     /// Time since the last beat.
     public var silence: Duration {
         ContinuousClock.now - last.withLock { $0 }

@@ -26,7 +26,10 @@ import Testing
         dryRun.isDryRun = true
         await poller.noteSyncPass(dryRun)
         #expect(await poller.runIfDue() == nil)
+        // A refused full sync changed no link: nothing for a revenue pass to catch up on.
         await poller.noteSyncPass(PassResult(kind: .full, outcome: .refused))
+        #expect(await poller.runIfDue() == nil)
+        await poller.noteSyncPass(PassResult(kind: .full, outcome: .partial))
         #expect(await poller.runIfDue()?.kind == .full)
         #expect(await poller.runIfDue() == nil)
         harness.advance(seconds: 60)

@@ -125,6 +125,17 @@ import Testing
         #expect(try harness.state().revenueMark() == nil)
     }
 
+    @Test func storeThatIgnoresThePageIsCaughtAlsoOnAShortPageOfAWholeNumberOfFifties() async throws {
+        let harness = try RevenueHarness()
+        try harness.link(profile: 101, customer: 11)
+        for id in 1...100 { harness.order(id, customer: 11, modified: -Double(id)) }
+        harness.store.state.withLock { $0.ignoresOrderPage = true }
+
+        await #expect(throws: RevenueError.self) { try await harness.live() }
+        #expect(await harness.ordersRequests() == 2)
+        #expect(try harness.state().revenueMark() == nil)
+    }
+
     @Test func markNeverMovesBackWhenABackfillFinishesAfterALivePass() async throws {
         let harness = try RevenueHarness()
         try harness.link(profile: 101, customer: 11)

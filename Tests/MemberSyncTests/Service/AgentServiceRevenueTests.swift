@@ -63,6 +63,9 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(10), "the stop took \(ContinuousClock.now - start)")
         #expect(harness.logs.messages.contains { $0.hasPrefix("revenue pass stopped before its end") })
         #expect(try harness.state().revenueMark() == nil)
+        // Cut by the stop, not failed: status and the metrics show no failed revenue pass for it.
+        #expect(try harness.state().revenueRuns(limit: 1).first?["result"] == .text("stopped"))
+        #expect(try harness.state().lastRevenueRun() == nil)
     }
 
     @Test func stopAbandonsARevenuePassThatIgnoresCancellationWithinTheGrace() async throws {

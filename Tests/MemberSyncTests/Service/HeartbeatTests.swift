@@ -21,7 +21,7 @@ import Testing
             logHandler: InMemoryLogHandler(),
             onStoreEvent: { event in
                 beats.withLock { $0.append(event) }
-                heartbeat.beat()
+                heartbeat.beatForStoreEvent()
             }
         )
         try await Task.sleep(for: .milliseconds(300))
@@ -36,5 +36,28 @@ import Testing
             return false
         }
         #expect(answered)
+    }
+
+    @Test func revenuePassRequestsDoNotBeatTheHeartbeat() async throws {
+        let body = #"[{"id": 4, "name": "Members"}]"#
+        let answer =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let server = try LoopbackServer(answers: [answer, answer])
+        var configuration = try CommandHarness().configuration
+        configuration.bigCommerce.apiURL = try #require(URL(string: "http://127.0.0.1:\(server.port)"))
+        let heartbeat = Heartbeat()
+        let context = try AgentContext(
+            configuration: configuration,
+            logHandler: InMemoryLogHandler(),
+            onStoreEvent: { _ in heartbeat.beatForStoreEvent() }
+        )
+        try await Task.sleep(for: .milliseconds(300))
+
+        _ = try await RevenuePoller.$isInPass.withValue(true) { try await context.store.customerGroups() }
+        #expect(heartbeat.silence >= .milliseconds(300), "a revenue pass's request is no sign of a live sync pass")
+        let asked = ContinuousClock.now
+        _ = try await context.store.customerGroups()
+        #expect(heartbeat.silence <= ContinuousClock.now - asked)
     }
 }
