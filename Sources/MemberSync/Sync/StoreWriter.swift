@@ -14,6 +14,12 @@ enum WriteOutcome: Sendable {
     /// owed. `mayHaveLanded` for a create that was on its way: it stays in doubt (looked up before it is
     /// sent again).
     case abandoned(mayHaveLanded: Bool)
+
+    /// The store refused this very record.
+    var isRefusal: Bool {
+        if case .refused = self { return true }
+        return false
+    }
 }
 
 /// Sends creates and updates in batches, splitting a refused batch until the refused records stand

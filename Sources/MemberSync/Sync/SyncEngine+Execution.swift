@@ -23,8 +23,12 @@ extension SyncEngine {
         for wave in waves(of: updates) {
             try Task.checkCancellation()
             let outcomes = await sendWave(wave) { await writer.send(updates: $0) }
+            // What the store accepted is recorded before a refusal's group check, which may end the pass.
+            for (update, outcome) in outcomes where !outcome.isRefusal {
+                try await record(update, outcome: outcome, counts: &counts, failed: &failed)
+            }
             try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
-            for (update, outcome) in outcomes {
+            for (update, outcome) in outcomes where outcome.isRefusal {
                 try await record(update, outcome: outcome, counts: &counts, failed: &failed)
             }
             try stopIfWritesStopped(outcomes.map(\.1))
@@ -40,8 +44,12 @@ extension SyncEngine {
                 try state.markCreatesSent(wave.flatMap { $0 }.map { ($0.profileID, $0.record.email) })
             }
             let outcomes = await sendWave(wave) { await writer.send(creates: $0) }
+            for (create, outcome) in outcomes where !outcome.isRefusal {
+                let wasInDoubt = inDoubt[create.profileID] != nil
+                try await record(create, outcome: outcome, counts: &counts, failed: &failed, wasInDoubt: wasInDoubt)
+            }
             try await checkGroupsAfterRefusal(outcomes.map(\.1), groups: groups, checked: &groupsChecked)
-            for (create, outcome) in outcomes {
+            for (create, outcome) in outcomes where outcome.isRefusal {
                 let wasInDoubt = inDoubt[create.profileID] != nil
                 try await record(create, outcome: outcome, counts: &counts, failed: &failed, wasInDoubt: wasInDoubt)
             }
@@ -79,12 +87,7 @@ extension SyncEngine {
     /// A refusal may mean that a group was deleted in the store since it was last seen: then every write
     /// must stop (nothing is recorded as refused). Asks the store once per pass.
     func checkGroupsAfterRefusal(_ outcomes: [WriteOutcome], groups: [Int], checked: inout Bool) async throws {
-        guard !checked,
-            outcomes.contains(where: {
-                guard case .refused = $0 else { return false }
-                return true
-            })
-        else { return }
+        guard !checked, outcomes.contains(where: \.isRefusal) else { return }
         checked = true
         let existing = Set(try await store.customerGroups().map(\.id))
         let missing = groups.filter { !existing.contains($0) }

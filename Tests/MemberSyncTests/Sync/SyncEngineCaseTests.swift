@@ -153,6 +153,25 @@ import Testing
         #expect(departures.count == landed)
     }
 
+    /// A refusal makes the pass ask the store for its groups; when that request fails and ends the
+    /// pass, the creates the store accepted in the same wave are linked all the same.
+    @Test func acceptedWritesAreRecordedEvenWhenTheGroupCheckAfterARefusalFails() async throws {
+        let harness = try EngineHarness()
+        try harness.member(1, "Ada", "One", email: "ada@example.test")
+        try await harness.sync()
+        try harness.member(2, "Bob", "Two", email: "bob@example.test")
+        try harness.member(3, "Cy", "Three", email: "cy@example.test")
+        harness.store.state.withLock {
+            $0.refusedEmails = ["cy@example.test"]
+            $0.groupsFailure = .unavailable(endpoint: "GET /v2/customer_groups", attempts: 3, lastError: "down")
+        }
+
+        await #expect(throws: (any Error).self) { try await harness.sync() }
+        let bob = try #require(harness.store.customer(withEmail: "bob@example.test"))
+        #expect(try harness.state().links()[2] == bob.id)
+        #expect(try harness.state().pendingCreates()[2] == nil)
+    }
+
     @Test func shopperWhoRegisteredFirstIsAdoptedNotDuplicated() async throws {
         let harness = try EngineHarness()
         let existing = harness.store.seed(
