@@ -33,11 +33,12 @@ let package = Package(
             dependencies: ["MemberSync", "MCTradeDemo", "BCSandbox", "SQLiteDB"],
             path: "Benchmarks/MemberSyncBench"
         ),
+        .target(name: "ChildProcesses", path: "Tests/ChildProcesses"),
         .testTarget(name: "MemberSyncTests", dependencies: ["MemberSync", "MCTradeDemo", "SQLiteDB"]),
-        .testTarget(name: "BCSandboxTests", dependencies: ["BCSandbox"]),
+        .testTarget(name: "BCSandboxTests", dependencies: ["BCSandbox", "ChildProcesses"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MemberSync", "MCTradeDemo", "SQLiteDB", "BCSandbox"]
+            dependencies: ["MemberSync", "MCTradeDemo", "SQLiteDB", "BCSandbox", "ChildProcesses"]
         ),
     ]
 )

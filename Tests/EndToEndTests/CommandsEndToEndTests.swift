@@ -1,4 +1,5 @@
 import BCSandbox
+import ChildProcesses
 import Foundation
 import MemberSync
 import Testing
@@ -69,7 +70,7 @@ struct CommandsEndToEndTests {
 
     /// Runs the built `membersync` as the unprivileged user 'nobody' (the caller is root).
     func runAsNobody(_ arguments: [String]) throws -> ProcessOutput {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments =
             ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.executable("membersync").path]

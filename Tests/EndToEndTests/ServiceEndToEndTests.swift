@@ -1,4 +1,5 @@
 import BCSandbox
+import ChildProcesses
 import Foundation
 import MemberSync
 import SQLiteDB
@@ -109,7 +110,7 @@ struct ServiceEndToEndTests {
 @Suite(.serialized)
 struct OutageEndToEndTests {
     /// A workspace whose service runs and has uploaded members 1-20 (`p1@example.test`, ...).
-    func serviceFollowingTwentyMembers(log: URL? = nil) async throws -> (EndToEndWorkspace, Process) {
+    func serviceFollowingTwentyMembers(log: URL? = nil) async throws -> (EndToEndWorkspace, SpawnedProcess) {
         let workspace = try await EndToEndWorkspace()
         for id in 1...20 {
             try workspace.mctrade.insertIndividual(

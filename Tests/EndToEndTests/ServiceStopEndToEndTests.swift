@@ -1,4 +1,5 @@
 import BCSandbox
+import ChildProcesses
 import Foundation
 import MemberSync
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @Suite(.serialized)
 struct ServiceStopEndToEndTests {
     /// Sends SIGTERM and waits for the service to end; true when it ended in time with status 0.
-    func stop(_ service: Process) async throws -> Bool {
+    func stop(_ service: SpawnedProcess) async throws -> Bool {
         kill(service.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(15)
         while service.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// Where the built executables are: `MEMBERSYNC_BIN_DIR`, else `.build/debug` of this package.
@@ -34,7 +35,7 @@ enum ChildProcess {
         environment: [String: String] = [:],
         timeout: TimeInterval = 300
     ) async throws -> ProcessOutput {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = BuiltProducts.executable(executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -70,7 +71,7 @@ enum ChildProcess {
 /// A `bc-sandbox serve` process on an ephemeral loopback port, stopped when the value goes away; it
 /// can be stopped and started again on the same port and data (a store outage).
 final class SandboxProcess: @unchecked Sendable {
-    private(set) var process = Process()
+    private(set) var process = SpawnedProcess()
     private(set) var baseURL: URL
     let token: String
     /// A token the sandbox accepts for reads only (its writes get 403).
@@ -106,7 +107,7 @@ final class SandboxProcess: @unchecked Sendable {
     private func start(port requestedPort: Int) throws {
         let portFile = directory.appendingPathComponent("sandbox.port")
         try? FileManager.default.removeItem(at: portFile)
-        process = Process()
+        process = SpawnedProcess()
         process.executableURL = BuiltProducts.executable("bc-sandbox")
         process.arguments = [
             "serve", "--data", dataPath, "--port", String(requestedPort), "--port-file", portFile.path,

@@ -1,4 +1,5 @@
 import BCSandbox
+import ChildProcesses
 import Foundation
 import MCTradeDemo
 import SQLiteDB
@@ -85,12 +86,12 @@ final class EndToEndWorkspace: @unchecked Sendable {
 
     /// Starts `membersync` with `words` and `--config` in the background (the service, or a run a test
     /// kills); its standard error goes to `standardError` when given. The caller stops it.
-    func startMembersync(_ words: String..., standardError: FileHandle? = nil) throws -> Process {
+    func startMembersync(_ words: String..., standardError: FileHandle? = nil) throws -> SpawnedProcess {
         try startMembersync(words, standardError: standardError)
     }
 
-    func startMembersync(_ words: [String], standardError: FileHandle? = nil) throws -> Process {
-        let process = Process()
+    func startMembersync(_ words: [String], standardError: FileHandle? = nil) throws -> SpawnedProcess {
+        let process = SpawnedProcess()
         process.executableURL = BuiltProducts.executable("membersync")
         process.arguments = words + ["--config", configPath]
         process.standardOutput = FileHandle.nullDevice
