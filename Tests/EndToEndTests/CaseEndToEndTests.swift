@@ -19,13 +19,7 @@ struct CaseEndToEndTests {
                 password: "her-own-secret-1"
             )
         ])
-        try workspace.mctrade.insertIndividual(
-            id: 2002,
-            firstName: "Grace",
-            lastName: "Hollis",
-            email: "grace.hollis@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(2002, "Grace", "Hollis", email: "grace.hollis@example.test")
         let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")
         let customers = try await workspace.admin.dump().customers
@@ -41,13 +35,7 @@ struct CaseEndToEndTests {
 
     @Test func updateThatWouldResetTheGroupWhenLeftOutKeepsTheMemberGroup() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 6002,
-            firstName: "Lan",
-            lastName: "Ng",
-            email: "lan@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(6002, "Lan", "Ng", email: "lan@example.test")
         #expect(try await workspace.membersync("sync").status == 0)
         try await workspace.admin.addFault(["kind": "put_without_group_resets", "enabled": true])
         try workspace.mctrade.updateProfile(id: 6002, set: ["last_name": "Nguyen"])
@@ -60,12 +48,11 @@ struct CaseEndToEndTests {
     @Test func oneEmailTheStoreRefusesIsIsolatedAndTheRunIsPartial() async throws {
         let workspace = try await EndToEndWorkspace()
         for id in 3001...3010 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "M\(id)",
-                lastName: "Member",
-                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test",
-                isMember: true
+            try workspace.mctrade.insertMember(
+                id,
+                "M\(id)",
+                "Member",
+                email: id == 3008 ? "omar.said@@example.test" : "m\(id)@example.test"
             )
         }
         try await workspace.admin.addFault(["kind": "reject_email", "email": "m3007@example.test"])
@@ -92,13 +79,7 @@ struct CaseEndToEndTests {
         // As in the case: another app spends so that our answers show about 40, 12, 4 requests left.
         let workspace = try await EndToEndWorkspace(quota: 150, windowMilliseconds: 4_000)
         for id in 1...30 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "P\(id)",
-                lastName: "Member",
-                email: "p\(id)@example.test",
-                isMember: true
-            )
+            try workspace.mctrade.insertMember(id, "P\(id)", "Member", email: "p\(id)@example.test")
         }
         #expect(try await workspace.membersync("sync").status == 0)
         for id in 1...30 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("Changed\(id)")]) }
@@ -122,13 +103,7 @@ struct CaseEndToEndTests {
             extraConfig: ["logging": ["level": "trace"], "metrics": ["file": "membersync.prom"]]
         )
         for id in 1...5 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "P\(id)",
-                lastName: "Member",
-                email: "p\(id)@example.test",
-                isMember: true
-            )
+            try workspace.mctrade.insertMember(id, "P\(id)", "Member", email: "p\(id)@example.test")
         }
         try await workspace.admin.addFault(["kind": "status", "status": 401, "count": 1])
         try await workspace.admin.addFault(["kind": "status", "status": 500, "count": 2, "echo_headers": true])
@@ -175,21 +150,9 @@ struct CaseEndToEndTests {
 struct LostCreateAnswerEndToEndTests {
     @Test func createWhoseAnswerWasLostIsLookedUpNotSentTwice() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 2001,
-            firstName: "Ada",
-            lastName: "Kovacs",
-            email: "ada.kovacs@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(2001, "Ada", "Kovacs", email: "ada.kovacs@example.test")
         #expect(try await workspace.membersync("sync", "--full").status == 0)
-        try workspace.mctrade.insertIndividual(
-            id: 2002,
-            firstName: "Bea",
-            lastName: "Kovacs",
-            email: "bea.kovacs@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(2002, "Bea", "Kovacs", email: "bea.kovacs@example.test")
         try await workspace.admin.clearRequests()
         try await workspace.admin.addFault(["kind": "drop_response", "count": 1, "method": "POST"])
         let started = Date()
@@ -248,20 +211,8 @@ struct RequestLogCaseEndToEndTests {
 
     @Test func customerDeletedInTheStoreIsLookedUpRecreatedAndRelinkedWhileOtherUpdatesLand() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 7001,
-            firstName: "Ana",
-            lastName: "Lund",
-            email: "ana.lund@example.test",
-            isMember: true
-        )
-        try workspace.mctrade.insertIndividual(
-            id: 7002,
-            firstName: "Bo",
-            lastName: "Lund",
-            email: "bo.lund@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(7001, "Ana", "Lund", email: "ana.lund@example.test")
+        try workspace.mctrade.insertMember(7002, "Bo", "Lund", email: "bo.lund@example.test")
         #expect(try await workspace.membersync("sync").status == 0)
         let admin = workspace.admin
         let deleted = try #require(try await admin.dump().customer(email: "ana.lund@example.test")).id
@@ -301,13 +252,7 @@ struct RequestLogCaseEndToEndTests {
 
     @Test func rateLimitAnswersWithoutHeadersLowerCaseOrAs500AreWaitedOutAndTheUpdateLands() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "One",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "One", email: "ada@example.test")
         #expect(try await workspace.membersync("sync").status == 0)
         try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Changed"])
         let admin = workspace.admin

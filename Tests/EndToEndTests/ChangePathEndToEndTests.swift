@@ -100,13 +100,7 @@ struct ChangePathEndToEndTests {
         let workspace = try await makeAssociation()
         #expect(try await workspace.membersync("sync").status == 0)
         let customer = try await workspace.admin.dump().customers.first { $0.email == "ada@example.test" }!
-        try workspace.mctrade.insertIndividual(
-            id: 7,
-            firstName: "Ada",
-            lastName: "Kovacs-Lee",
-            email: "ADA@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(7, "Ada", "Kovacs-Lee", email: "ADA@example.test")
         try workspace.mctrade.updateProfile(id: 1, set: ["merged_into": 7])
         let output = try await workspace.membersync("sync")
         #expect(output.status == 0, "\(output.all)")

@@ -96,13 +96,7 @@ struct CommandsEndToEndTests {
     @Test func retryWithoutIdsReleasesEveryRefusedProfile() async throws {
         let workspace = try await EndToEndWorkspace()
         for id in 1...3 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "P\(id)",
-                lastName: "Member",
-                email: "p\(id)@example.test",
-                isMember: true
-            )
+            try workspace.mctrade.insertMember(id, "P\(id)", "Member", email: "p\(id)@example.test")
         }
         for id in 1...2 {
             try await workspace.admin.addFault(["kind": "reject_email", "email": "p\(id)@example.test"])

@@ -105,13 +105,7 @@ struct CrashEndToEndTests {
     /// rules check does not look, is caught.
     @Test func secondCustomerOfOnePersonInGroupZeroIsCaught() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "One",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "One", email: "ada@example.test")
         #expect(try await workspace.membersync("sync").status == 0)
         var emailsHeld = try StoreOracle.emailsHeld(mctradePath: workspace.mctrade.path)
         try workspace.mctrade.updateProfile(id: 1, set: ["email": "ada.new@example.test"])

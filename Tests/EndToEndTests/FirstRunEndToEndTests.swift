@@ -11,13 +11,7 @@ import Testing
 struct FirstRunEndToEndTests {
     func memberWorkspace(extraConfig: [String: Any] = [:]) async throws -> EndToEndWorkspace {
         let workspace = try await EndToEndWorkspace(extraConfig: extraConfig)
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "Kovacs",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "Kovacs", email: "ada@example.test")
         return workspace
     }
 
@@ -66,13 +60,7 @@ struct FirstRunEndToEndTests {
         let workspace = try await memberWorkspace()
         #expect(try await workspace.membersync("sync", "--full").status == 0)
         try workspace.mctrade.updateProfile(id: 1, set: ["last_name": .text("Kovač")])
-        try workspace.mctrade.insertIndividual(
-            id: 2,
-            firstName: "Bo",
-            lastName: "Ng",
-            email: "bo@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(2, "Bo", "Ng", email: "bo@example.test")
         let rowsBefore = try stateRows(workspace.statePath)
         let bytesBefore = try Data(contentsOf: URL(fileURLWithPath: workspace.statePath))
         for words in [["sync", "--dry-run"], ["sync", "--dry-run", "--full"]] {

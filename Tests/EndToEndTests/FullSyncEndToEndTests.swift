@@ -100,13 +100,7 @@ struct FullSyncEndToEndTests {
 
     @Test func incompleteSettingsWriteNothingAndExitOne() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "Kovacs",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "Kovacs", email: "ada@example.test")
         try workspace.mctrade.setSettings(memberGroupID: nil, nonmemberGroupID: nil)
         let output = try await workspace.membersync("sync", "--full")
         #expect(output.status == 1)

@@ -173,13 +173,7 @@ struct RevenueEndToEndTests {
         #expect(try self.rows(workspace).isEmpty, "a dry run records nothing")
 
         // The shopper becomes a member: the full sync adopts the customer and brings its older order.
-        try workspace.mctrade.insertIndividual(
-            id: 3,
-            firstName: "Sam",
-            lastName: "Shopper",
-            email: "shopper@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(3, "Sam", "Shopper", email: "shopper@example.test")
         try await admin.clearRequests()
         let full = try await workspace.membersync("sync", "--full")
         #expect(full.status == 0, "\(full.all)")

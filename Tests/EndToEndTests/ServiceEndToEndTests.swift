@@ -10,13 +10,7 @@ import Testing
 struct ServiceEndToEndTests {
     @Test func serviceFollowsChangesWithinSecondsAndStopsOnSIGTERM() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "One",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "One", email: "ada@example.test")
         let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
@@ -37,13 +31,7 @@ struct ServiceEndToEndTests {
 
     @Test func sigtermStopsTheServiceWithinTenSecondsDuringASlowRevenuePass() async throws {
         let workspace = try await EndToEndWorkspace(extraConfig: ["revenue": ["poll_interval_seconds": 1]])
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "One",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "One", email: "ada@example.test")
         let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
@@ -80,13 +68,7 @@ struct ServiceEndToEndTests {
 
     @Test func secondProcessSaysWhichProcessHoldsTheStateFile() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "One",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "One", email: "ada@example.test")
         let service = try workspace.startMembersync("run")
         defer { if service.isRunning { service.terminate() } }
         let admin = workspace.admin
@@ -113,13 +95,7 @@ struct OutageEndToEndTests {
     func serviceFollowingTwentyMembers(log: URL? = nil) async throws -> (EndToEndWorkspace, SpawnedProcess) {
         let workspace = try await EndToEndWorkspace()
         for id in 1...20 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "P\(id)",
-                lastName: "Member",
-                email: "p\(id)@example.test",
-                isMember: true
-            )
+            try workspace.mctrade.insertMember(id, "P\(id)", "Member", email: "p\(id)@example.test")
         }
         let standardError = try log.map { url in
             _ = FileManager.default.createFile(atPath: url.path, contents: nil)
@@ -134,13 +110,7 @@ struct OutageEndToEndTests {
     /// Changes all 20 members and adds member 21 (`p21@example.test`).
     func changeEveryoneAndAddOne(_ workspace: EndToEndWorkspace) throws {
         for id in 1...20 { try workspace.mctrade.updateProfile(id: id, set: ["last_name": .text("During\(id)")]) }
-        try workspace.mctrade.insertIndividual(
-            id: 21,
-            firstName: "New",
-            lastName: "Member",
-            email: "p21@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(21, "New", "Member", email: "p21@example.test")
     }
 
     /// Waits until `status` says the service is degraded; returns the last status output.

@@ -30,13 +30,7 @@ struct ServiceStopEndToEndTests {
     @Test func sigtermDuringSlowWritesLeavesThemPendingAndACreateOnItsWayInDoubt() async throws {
         let workspace = try await EndToEndWorkspace()
         for id in 1...20 {
-            try workspace.mctrade.insertIndividual(
-                id: id,
-                firstName: "P\(id)",
-                lastName: "Member",
-                email: "p\(id)@example.test",
-                isMember: true
-            )
+            try workspace.mctrade.insertMember(id, "P\(id)", "Member", email: "p\(id)@example.test")
         }
         let admin = workspace.admin
         let state = try StateStore(path: workspace.statePath)
@@ -64,13 +58,7 @@ struct ServiceStopEndToEndTests {
         // A create answered after 3 s: SIGTERM once it is sent.
         try await admin.addFault(["kind": "latency", "ms": 3_000, "method": "POST"])
         try await admin.clearRequests()
-        try workspace.mctrade.insertIndividual(
-            id: 21,
-            firstName: "New",
-            lastName: "Member",
-            email: "p21@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(21, "New", "Member", email: "p21@example.test")
         let logURL = workspace.directory.appendingPathComponent("second.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let second = try workspace.startMembersync("run", standardError: try FileHandle(forWritingTo: logURL))

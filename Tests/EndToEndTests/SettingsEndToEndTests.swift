@@ -9,13 +9,7 @@ import Testing
 struct SettingsEndToEndTests {
     @Test func incompleteSettingsStopTheChangePathWithExitOneUntilFixed() async throws {
         let workspace = try await EndToEndWorkspace()
-        try workspace.mctrade.insertIndividual(
-            id: 1,
-            firstName: "Ada",
-            lastName: "Kovacs",
-            email: "ada@example.test",
-            isMember: true
-        )
+        try workspace.mctrade.insertMember(1, "Ada", "Kovacs", email: "ada@example.test")
         #expect(try await workspace.membersync("sync").status == 0)
         try workspace.mctrade.updateProfile(id: 1, set: ["last_name": "Kovacs-Lee"])
         let before = try await workspace.admin.dump().customers

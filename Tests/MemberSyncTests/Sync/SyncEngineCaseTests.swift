@@ -138,11 +138,13 @@ import Testing
         try await harness.sync()
         try harness.mctrade.execute("UPDATE profiles SET is_member = 0 WHERE profile_id <= 12")
         let store = UpdatesCutAfterOneBatch(harness.store)
+        var options = harness.options
+        options.concurrentWrites = 1  // batches one after the other: the batch of 10 lands, the 2 are cut off
         let engine = SyncEngine(
             source: MCTradeSource(path: harness.mctrade.path),
             state: try harness.state(),
             store: store,
-            options: harness.options,
+            options: options,
             logger: Logger(label: "test", handler: harness.logs)
         )
 
