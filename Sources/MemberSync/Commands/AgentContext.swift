@@ -78,6 +78,9 @@ public struct AgentContext: Sendable {
     /// Where a dry run keeps its state so as not to create the state file: nil when the file exists
     /// (a dry-run pass writes nothing to it), else a new temporary path, where an empty state is
     /// made and later removed with `removeScratchState(at:)`.
+    // TODO: opening an existing state file still upgrades its schema (and turns WAL on); a dry run
+    // right after an upgrade, beside an older service, writes that upgrade. A read-only open without
+    // migration would avoid it; it matters only in the minutes between an upgrade and the restart.
     public func dryRunScratchPath() -> String? {
         guard !FileManager.default.fileExists(atPath: configuration.stateDatabasePath) else { return nil }
         return FileManager.default.temporaryDirectory

@@ -273,6 +273,9 @@ extension SyncEngine {
                 && sent.map { context.managedGroups.contains($0.customerGroupID) } == true
             if let customer, sent == nil || leaves { ids.insert(customer) }
             // A profile still linked may have a create in doubt too: its customer vanished and was created again.
+            // TODO: a profile in doubt that no longer gets a group keeps its pending row (and this lookup)
+            // until a full sync moves the customer its create made out of the group as a stranger; the
+            // row could be settled here as soon as the lookup shows the customer.
             if let inDoubt = context.createsInDoubt[id] {
                 // The email the lost create sent, which may differ from the profile's email by now.
                 emails.insert(EmailAddress.trimmed(inDoubt))
