@@ -14,4 +14,6 @@ demo: build
 # Unit tests, sandbox tests and end-to-end tests (the built executables over loopback HTTP).
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	# The test run holds many descriptors at once (in-process sandboxes, SQLite files, sockets): raise
+	# the soft limit to the hard one where a shell starts at 1024.
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; swift test --skip-build
