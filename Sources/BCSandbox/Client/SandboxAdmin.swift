@@ -120,6 +120,9 @@ public struct SandboxAdmin: Sendable {
     public func send(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         var request = URLRequest(url: baseURL.appendingPathComponent("__sandbox").appendingPathComponent(path))
         request.httpMethod = method
+        // A connection of its own each time: a pooled one that the sandbox closed meanwhile (a restart,
+        // a dropped answer) would fail the request with a broken pipe, and admin calls are few.
+        request.setValue("close", forHTTPHeaderField: "Connection")
         if let body {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
