@@ -174,7 +174,9 @@ import Testing
         defer { store.release() }
         let listener = try DatagramListener(name: socketName())
         let signal = ShutdownSignal()
-        let stallLimit = Duration.milliseconds(400)
+        // Limits of seconds, not milliseconds: the whole test run shares two cores, and a watchdog task
+        // held back longer than the limit would miss its first ping.
+        let stallLimit = Duration.seconds(2)
         let service = try watchedService(harness, store: store, listener: listener, signal: signal) {
             $0.stallLimit = stallLimit
         }
@@ -182,7 +184,7 @@ import Testing
         await store.waitUntilStuck()
         #expect(await listener.receive(until: "WATCHDOG=1").last == "WATCHDOG=1")
 
-        // Kept reading: a full socket queue would block the sender, as it would under systemd.
+        // The pings sent before the stall limit passed are taken first.
         _ = await listener.receive(within: stallLimit * 2)
         let whileStuck = await listener.receive(within: .milliseconds(600))
         #expect(!whileStuck.contains { $0.message == "WATCHDOG=1" }, "\(whileStuck.map(\.message))")
@@ -200,10 +202,10 @@ import Testing
         for id in 1...12 { try harness.member(id, "P\(id)", "Member", email: "p\(id)@example.test") }
         harness.options.batchSize = 1
         harness.options.concurrentWrites = 1
-        let store = SlowStore(harness.store, createDelay: .milliseconds(150))
+        let store = SlowStore(harness.store, createDelay: .milliseconds(600))
         let listener = try DatagramListener(name: socketName())
         let signal = ShutdownSignal()
-        let stallLimit = Duration.milliseconds(500)
+        let stallLimit = Duration.seconds(2)
         let service = try watchedService(harness, store: store, listener: listener, signal: signal) {
             $0.stallLimit = stallLimit
         }
@@ -235,11 +237,11 @@ import Testing
         }
         let listener = try DatagramListener(name: socketName())
         let signal = ShutdownSignal()
-        let stallLimit = Duration.milliseconds(600)
+        let stallLimit = Duration.seconds(2)
         let service = try watchedService(harness, store: harness.store, listener: listener, signal: signal) {
             $0.stallLimit = stallLimit
-            $0.pollInterval = .seconds(10)
-            $0.maxBackoff = .seconds(10)
+            $0.pollInterval = .seconds(30)
+            $0.maxBackoff = .seconds(30)
         }
         let running = Task { await service.run() }
         let passEnded = failing ? "STATUS=pass failed" : "STATUS=last full sync ok"
