@@ -9,13 +9,7 @@ import Testing
 @Suite struct AgentServiceStopTests {
     /// Runs the service on `store` until `store` holds a request, stops it, and returns its exit code.
     func runAndStop(_ harness: EngineHarness, store: HoldingStore) async throws -> Int32 {
-        let engine = SyncEngine(
-            source: MCTradeSource(path: harness.mctrade.path),
-            state: try StateStore(path: harness.statePath),
-            store: store,
-            options: harness.options,
-            logger: Logger(label: "test", handler: harness.logs)
-        )
+        let engine = try harness.engine(on: store)
         let signal = ShutdownSignal()
         let service = AgentService(
             engine: engine,

@@ -63,13 +63,7 @@ import Testing
         try await harness.sync()
         try harness.member(102, "Ben", "Ode", email: "ben@example.test")
         let store = StuckStore(harness.store)
-        let engine = SyncEngine(
-            source: MCTradeSource(path: harness.mctrade.path),
-            state: try StateStore(path: harness.statePath),
-            store: store,
-            options: harness.options,
-            logger: Logger(label: "test", handler: harness.logs)
-        )
+        let engine = try harness.engine(on: store)
         let signal = ShutdownSignal()
         var options = AgentService.Options()
         options.stopGrace = .milliseconds(100)
@@ -136,13 +130,7 @@ import Testing
         let heartbeat = Heartbeat()
         var engineOptions = harness.options
         engineOptions.onProgress = { _ in heartbeat.beat() }
-        let engine = SyncEngine(
-            source: MCTradeSource(path: harness.mctrade.path),
-            state: try StateStore(path: harness.statePath),
-            store: store,
-            options: engineOptions,
-            logger: Logger(label: "test", handler: harness.logs)
-        )
+        let engine = try harness.engine(on: store, options: engineOptions)
         var options = AgentService.Options()
         options.pollInterval = .milliseconds(20)
         options.watchdogInterval = .milliseconds(20)

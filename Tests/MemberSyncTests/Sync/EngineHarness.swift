@@ -40,6 +40,17 @@ final class EngineHarness {
         )
     }
 
+    /// An engine on this harness's files that talks to `store` (a slow, stuck or failing double).
+    func engine(on store: any CustomerStore, options: SyncEngine.Options? = nil) throws -> SyncEngine {
+        SyncEngine(
+            source: MCTradeSource(path: mctrade.path),
+            state: try StateStore(path: statePath),
+            store: store,
+            options: options ?? self.options,
+            logger: Logger(label: "test", handler: logs)
+        )
+    }
+
     /// `membersync sync`: the owed full sync or the pending changes.
     @discardableResult
     func sync() async throws -> PassResult {

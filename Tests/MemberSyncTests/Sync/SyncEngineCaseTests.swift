@@ -140,13 +140,7 @@ import Testing
         let store = UpdatesCutAfterOneBatch(harness.store)
         var options = harness.options
         options.concurrentWrites = 1  // batches one after the other: the batch of 10 lands, the 2 are cut off
-        let engine = SyncEngine(
-            source: MCTradeSource(path: harness.mctrade.path),
-            state: try harness.state(),
-            store: store,
-            options: options,
-            logger: Logger(label: "test", handler: harness.logs)
-        )
+        let engine = try harness.engine(on: store, options: options)
 
         _ = try? await engine.runChangePass()
         let landed = harness.store.customers.filter { $0.record.customerGroupID == 0 }.count
